@@ -1,0 +1,1 @@
+"""Connectors: one module per kind of source, all behind :class:`crmscan.connectors.base.Connector`."""
