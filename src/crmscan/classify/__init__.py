@@ -1,0 +1,1 @@
+"""Column classification: rules, name and value matchers, validators, protection detection."""

@@ -1,0 +1,103 @@
+"""Column-level checks that a regular expression cannot express.
+
+Each check looks at a prepared column as a whole and returns a mask over its distinct values (which
+values count as a match). Some also veto the column outright: a column of ``created_at`` timestamps
+parses as dates, but its age distribution says it is not a column of birth dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from crmscan.classify import values as v
+from crmscan.classify.values import PreparedColumn
+
+Check = Callable[[PreparedColumn, dict[str, frozenset[str]]], np.ndarray]
+
+_L = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u017f"
+# 1-4 words of letters, joined by space, apostrophe, hyphen or dot ("Mary-Jane O'Neil", "J. Smith").
+_NAME_SHAPE = f"[{_L}][{_L}'’.\\-]*(?:[ '’.\\-]+[{_L}][{_L}'’.\\-]*){{0,3}}"
+_CJK_NAME = "[\u3400-\u9fff]{2,4}"
+
+
+def person_names(col: PreparedColumn, dictionaries: dict[str, frozenset[str]]) -> np.ndarray:
+    """Values shaped like a person's name: 1-4 capitalised words (or 2-4 Chinese characters).
+
+    Values carrying an organisation marker (Inc, GmbH, 有限公司, "and", "&") are excluded, which is what
+    separates a contact's name from an account's.
+    """
+    shaped = v.fullmatch(col.distinct, _NAME_SHAPE, case_sensitive=True) | v.fullmatch(
+        col.distinct, _CJK_NAME, case_sensitive=True
+    )
+    org_terms = dictionaries.get("organisation_markers", frozenset())
+    if org_terms:
+        shaped &= ~v.search(col.distinct, v.vocabulary_pattern(org_terms))
+    # A person's name starts with a capital letter (Latin scripts); lower-case words are categories.
+    capital = np.fromiter(
+        (bool(s) and (s[0].isupper() or "\u3400" <= s[0] <= "\u9fff") for s in col.values),
+        dtype=bool,
+        count=len(col.distinct),
+    )
+    return shaped & capital
+
+
+def birth_dates(col: PreparedColumn, dictionaries: dict[str, frozenset[str]]) -> np.ndarray:
+    """Dates (without a time of day) whose ages look like people: median 16-95 years, spread out.
+
+    Record timestamps (``created_at``) fail on the time of day or on ages clustered in recent years.
+    """
+    from crmscan.classify.validators import parse_date
+
+    today = dt.date.today()
+    parsed: list[dt.date | None] = []
+    for value in col.values:
+        if _has_time_of_day(value):
+            parsed.append(None)
+            continue
+        parsed.append(parse_date(value))
+    mask = np.array([d is not None and dt.date(1900, 1, 1) <= d <= today for d in parsed], dtype=bool)
+    if not mask.any():
+        return mask
+    ages = np.array([(today - d).days / 365.25 for d, ok in zip(parsed, mask, strict=True) if ok and d])
+    weights = col.counts[mask]
+    median_age = float(np.median(np.repeat(ages, weights)))
+    spread = float(np.std(np.repeat(ages, weights)))
+    if not (16 <= median_age <= 95) or (len(ages) >= 10 and spread < 3):
+        return np.zeros_like(mask)
+    return mask
+
+
+_TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
+
+
+def _has_time_of_day(value: str) -> bool:
+    """True for ``2024-03-01 14:22:05``; false for a bare date or a midnight timestamp."""
+    m = _TIME.search(value)
+    return bool(m) and any(int(g or 0) for g in m.groups())
+
+
+def password_hashes(col: PreparedColumn, dictionaries: dict[str, frozenset[str]]) -> np.ndarray:
+    """Values in a password-hash format (bcrypt, argon2, sha-crypt, pbkdf2, md5-crypt)."""
+    from crmscan.classify.protection import PASSWORD_HASH_PATTERN
+
+    return v.fullmatch(col.distinct, PASSWORD_HASH_PATTERN, case_sensitive=True)
+
+
+def secret_tokens(col: PreparedColumn, dictionaries: dict[str, frozenset[str]]) -> np.ndarray:
+    """Values shaped like API keys or session tokens."""
+    from crmscan.classify.protection import secret_token_mask
+
+    return secret_token_mask(pd.Series(col.values, dtype=object))
+
+
+CHECKS: dict[str, Check] = {
+    "person_names": person_names,
+    "birth_dates": birth_dates,
+    "password_hashes": password_hashes,
+    "secret_tokens": secret_tokens,
+}

@@ -1,0 +1,70 @@
+"""``crmscan``: the entry point.
+
+Only typer is imported at start-up so ``crmscan --help`` answers at once; pandas, SQLAlchemy and the
+NLP stack are imported by the commands that need them. Every :class:`CrmscanError` becomes one line on
+stderr and exit code 2; anything unexpected becomes one line too (set ``CRMSCAN_DEBUG=1`` for the
+traceback), never a raw traceback that could carry a cell value.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from crmscan import __version__
+from crmscan.cli import demo as demo_cmd
+from crmscan.cli import scan as scan_cmd
+
+app = typer.Typer(
+    name="crmscan",
+    help="Find, classify and risk-assess sensitive data in CRM databases and exports.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("scan")(scan_cmd.scan)
+app.command("demo")(demo_cmd.demo)
+
+#: Exit code for a crash: distinct from 2 (usage) so CI can tell a bug from a typo.
+INTERNAL_ERROR = 4
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"crmscan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    """Find, classify and risk-assess sensitive data in CRM databases and exports."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI and turn errors into one line and an exit code."""
+    from crmscan.errors import CrmscanError, safe_message
+
+    try:
+        app(args=argv, standalone_mode=False)
+    except CrmscanError as exc:
+        typer.echo(f"crmscan: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("crmscan: aborted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # click usage errors and anything unexpected
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(2)
+        if os.environ.get("CRMSCAN_DEBUG"):
+            raise
+        typer.echo(f"crmscan: internal error: {safe_message(exc)} (set CRMSCAN_DEBUG=1 for details)", err=True)
+        sys.exit(INTERNAL_ERROR)

@@ -1,0 +1,42 @@
+"""Options shared by the commands that scan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from crmscan.errors import UsageError
+
+FORMATS_HELP = "Report formats, comma-separated: json, html, md."
+DEFAULT_FORMATS = "json,html,md"
+DEFAULT_OUT = Path("crmscan-report")
+
+SampleSize = typer.Option(1000, "--sample-size", "-n", min=0, help="Rows sampled per table (0: names only).")
+Seed = typer.Option(0, "--seed", help="Sampling seed; recorded in the report so a scan can be repeated.")
+Out = typer.Option(DEFAULT_OUT, "--out", "-o", help="Folder the reports are written to.")
+Formats = typer.Option(DEFAULT_FORMATS, "--format", "-f", help=FORMATS_HELP)
+Jobs = typer.Option(4, "--jobs", "-j", min=1, max=64, help="Tables scanned at once.")
+Quiet = typer.Option(False, "--quiet", "-q", help="No progress bar or summary; errors only.")
+
+
+def parse_formats(text: str) -> list:  # type: ignore[type-arg]
+    """``"json,html"`` → ``[OutputFormat.JSON, OutputFormat.HTML]``; unknown names are a usage error."""
+    from crmscan.report.base import OutputFormat
+
+    formats = []
+    for part in (p.strip().lower() for p in text.split(",")):
+        if not part:
+            continue
+        if part == "markdown":
+            part = "md"
+        try:
+            fmt = OutputFormat(part)
+        except ValueError:
+            known = ", ".join(f.value for f in OutputFormat)
+            raise UsageError(f"--format: unknown format '{part}'; choose from {known}") from None
+        if fmt not in formats:
+            formats.append(fmt)
+    if not formats:
+        raise UsageError("--format: give at least one format, e.g. --format json,html")
+    return formats

@@ -1,0 +1,73 @@
+"""Shared by ``scan`` and ``demo``: run the pipeline with a progress bar, write reports, summarise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+
+@dataclass
+class ScanOptions:
+    """Everything one ``crmscan scan`` invocation asked for."""
+
+    sources: list[str]
+    out: Path
+    formats: list[Any]
+    sample_size: int = 1000
+    seed: int = 0
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    schema_only: bool = False
+    jobs: int = 4
+    title: str = "crmscan data privacy report"
+    quiet: bool = False
+    source_labels: dict[str, str] = field(default_factory=dict)
+
+
+def execute(opts: ScanOptions, console: Console | None = None) -> dict[str, Any]:
+    """Scan, write the reports, print the summary; returns the report document."""
+    from crmscan.classify.engine import Classifier
+    from crmscan.model import ScanSettings
+    from crmscan.report.base import RenderOptions, write_reports
+    from crmscan.report.document import build_document
+    from crmscan.scan import run_scan
+
+    console = console or Console(stderr=True)
+    settings = ScanSettings(
+        sample_size=opts.sample_size,
+        seed=opts.seed,
+        schema_only=opts.schema_only,
+        include=opts.include,
+        exclude=opts.exclude,
+    )
+    classifier = Classifier.default()
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=opts.quiet,
+        transient=True,
+    ) as progress:
+        tasks: dict[str, Any] = {}
+
+        def on_progress(source: str, done: int, total: int) -> None:
+            if source not in tasks:
+                tasks[source] = progress.add_task(f"Scanning {source}", total=total)
+            progress.update(tasks[source], completed=done, total=total)
+
+        result = run_scan(opts.sources, settings, classifier, jobs=opts.jobs, progress=on_progress)
+    document = build_document(result)
+    paths = write_reports(document, opts.formats, opts.out, RenderOptions(title=opts.title))
+    if not opts.quiet:
+        from crmscan.report.console import print_summary
+
+        print_summary(document, console)
+        for path in paths:
+            console.print(f"Report written: [bold]{path}[/bold]")
+    return document

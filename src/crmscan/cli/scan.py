@@ -1,0 +1,44 @@
+"""``crmscan scan``: scan sources and write reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from crmscan.cli import options
+
+
+def scan(
+    sources: list[str] = typer.Argument(
+        ..., help="Database URLs (sqlite:///crm.db, postgresql://...), export files, or folders of exports."
+    ),
+    out: Path = options.Out,
+    fmt: str = options.Formats,
+    sample_size: int = options.SampleSize,
+    seed: int = options.Seed,
+    include: list[str] = typer.Option([], "--include", help="Only tables matching this glob (repeatable)."),
+    exclude: list[str] = typer.Option([], "--exclude", help="Skip tables matching this glob (repeatable)."),
+    schema_only: bool = typer.Option(False, "--schema-only", help="Classify by names, types and comments only."),
+    jobs: int = options.Jobs,
+    title: str = typer.Option("crmscan data privacy report", "--title", help="Report title."),
+    quiet: bool = options.Quiet,
+) -> None:
+    """Scan SOURCES, classify every column, and write reports to --out."""
+    from crmscan.cli.run import ScanOptions, execute
+
+    execute(
+        ScanOptions(
+            sources=sources,
+            out=out,
+            formats=options.parse_formats(fmt),
+            sample_size=sample_size,
+            seed=seed,
+            include=tuple(include),
+            exclude=tuple(exclude),
+            schema_only=schema_only,
+            jobs=jobs,
+            title=title,
+            quiet=quiet,
+        )
+    )
