@@ -95,7 +95,20 @@ def secret_tokens(col: PreparedColumn, dictionaries: dict[str, frozenset[str]]) 
     return secret_token_mask(pd.Series(col.values, dtype=object))
 
 
+def known_secret_tokens(col: PreparedColumn, dictionaries: dict[str, frozenset[str]]) -> np.ndarray:
+    """Values in a well-known API-key format (``sk_live_``, ``ghp_``, ``AKIA``, ``xoxb-``, JWT, ...).
+
+    Unlike :func:`secret_tokens` this leaves bare hex digests alone: without a telling column name a
+    column of SHA-256 values is more likely hashed data than a column of keys.
+    """
+    from crmscan.classify.protection import SECRET_TOKEN_PATTERNS
+
+    pattern = "|".join(f"(?:{p})" for p in SECRET_TOKEN_PATTERNS.values())
+    return v.fullmatch(col.distinct, pattern, case_sensitive=True)
+
+
 CHECKS: dict[str, Check] = {
+    "known_secret_tokens": known_secret_tokens,
     "person_names": person_names,
     "birth_dates": birth_dates,
     "password_hashes": password_hashes,

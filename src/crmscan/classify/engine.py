@@ -23,7 +23,7 @@ import pandas as pd
 from crmscan.classify import values as v
 from crmscan.classify.checks import CHECKS
 from crmscan.classify.names import NormalisedName, name_matches, normalise
-from crmscan.classify.protection import detect_protection
+from crmscan.classify.protection import ProtectionResult, detect_protection
 from crmscan.classify.rules import EntityRule, RuleSet, load_rules
 from crmscan.masking import mask_value
 from crmscan.model import (
@@ -92,7 +92,7 @@ class Classifier:
         name = normalise(info.name)
         comment = normalise(info.comment) if info.comment else None
         table_words = normalise(table).words if table else ""
-        protection = detect_protection(pd.Series(col.values, dtype=object)) if col.non_null else None
+        protection = _protection(col)
         protected = protection is not None and protection.protection is not Protection.NONE
 
         decisions: list[_Decision] = []
@@ -220,7 +220,11 @@ class Classifier:
         if spec.pattern:
             mask &= v.fullmatch(col.distinct, spec.pattern, spec.case_sensitive)
         if spec.vocabulary:
-            mask &= v.in_vocabulary(col.distinct, self.rules.dictionaries[spec.vocabulary])
+            terms = self.rules.dictionaries[spec.vocabulary]
+            if spec.vocabulary_match == "word":  # "Metformin 500mg" names a medication too
+                mask &= v.search(col.distinct, v.vocabulary_pattern(terms))
+            else:
+                mask &= v.in_vocabulary(col.distinct, terms)
         if spec.check:
             mask &= CHECKS[spec.check](col, self.rules.dictionaries)
         if spec.validator and mask.any():
@@ -253,6 +257,17 @@ class Classifier:
         detail = f"{rule.entity} mentioned in {matched} of {col.non_null} sampled texts ({ratio:.0%})"
         ev = Evidence("text", rule.id, detail, matched, col.non_null)
         return _Decision(rule, conf, ratio, matched, "text", [ev])
+
+
+def _protection(col: v.PreparedColumn) -> ProtectionResult | None:
+    """Protection of the column's values, probing a few first: most columns are plain cleartext."""
+    if not col.non_null:
+        return None
+    if len(col.distinct) > PROBE:
+        probe = detect_protection(pd.Series(col.distinct.slice(0, PROBE).to_pylist(), dtype=object))
+        if probe.protection is Protection.NONE and probe.ratio < 0.5:
+            return probe
+    return detect_protection(pd.Series(col.values, dtype=object))
 
 
 def _head(col: v.PreparedColumn, k: int) -> v.PreparedColumn:

@@ -41,6 +41,7 @@ class ValueSpec(_Strict):
     pattern: str | None = None
     validator: str | None = None
     vocabulary: str | None = None
+    vocabulary_match: Literal["whole", "word"] = "whole"
     check: str | None = None
     min_match_ratio: float = Field(0.6, gt=0.0, le=1.0)
     case_sensitive: bool = False
