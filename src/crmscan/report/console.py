@@ -1,0 +1,120 @@
+"""The terminal summary printed after a scan: what was found, at a glance, before opening a report.
+
+It reads the same report document as the file renderers, so the terminal never disagrees with
+``report.json``. Names come from the scanned systems and may contain rich markup (``[red]``) or
+brackets that would crash markup parsing, so every untrusted value goes in as :class:`Text`, never as
+a markup string. Where the reports were written is printed by the caller.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from crmscan.model import CATEGORIES
+
+#: Above this many sensitive columns the per-column table stops being readable in a terminal.
+MAX_COLUMN_ROWS = 40
+
+_SENSITIVITY_STYLE = {"high": "bold red", "moderate": "yellow", "low": "cyan", "none": "dim"}
+
+
+def print_summary(document: dict[str, Any], console: Console, *, max_rows: int = MAX_COLUMN_ROWS) -> None:
+    """Headline, category counts, sensitive columns (or one line per table when many), errors."""
+    summary = document["summary"]
+    console.print(_headline(summary))
+    if not document["tables"]:
+        console.print(Text("No tables were scanned.", style="yellow"))
+    elif not summary["sensitive_columns"]:
+        console.print(Text("No sensitive columns found.", style="green"))
+    else:
+        console.print(_category_line(summary["columns_by_category"]))
+        if summary["sensitive_columns"] <= max_rows:
+            console.print(_column_table(document["tables"]))
+        else:
+            console.print(_table_summary(document["tables"]))
+    _print_errors(document["errors"], console)
+
+
+def _headline(summary: dict[str, Any]) -> Text:
+    return Text.assemble(
+        ("Sensitive columns: ", "bold"),
+        (f"{summary['sensitive_columns']:,}", "bold"),
+        f" of {summary['columns']:,} columns in {summary['tables_with_sensitive_columns']:,} of "
+        f"{summary['tables']:,} tables ({summary['rows']:,} rows).",
+    )
+
+
+def _category_line(counts: dict[str, int]) -> Text:
+    line = Text("By category: ")
+    for i, cat in enumerate(CATEGORIES):
+        if i:
+            line.append(" · ", style="dim")
+        line.append(f"{cat} ")
+        line.append(f"{counts.get(cat, 0):,}", style="bold" if counts.get(cat, 0) else "dim")
+    return line
+
+
+def _sensitivity(level: str) -> Text:
+    return Text(level, style=_SENSITIVITY_STYLE.get(level, ""))
+
+
+def _protection(protection: str) -> Text:
+    # A sensitive column stored in clear is the thing to look at first.
+    return Text("cleartext", style="red") if protection == "none" else Text(protection, style="green")
+
+
+def _column_table(tables: list[dict[str, Any]]) -> Table:
+    grid = Table(box=box.SIMPLE_HEAD, title="Sensitive columns", title_justify="left", pad_edge=False)
+    for header in ("Table", "Column", "Categories", "Entities", "Sensitivity", "Protection"):
+        grid.add_column(header, overflow="fold")
+    for t in tables:
+        sensitive = [c for c in t["columns"] if c["categories"]]
+        for i, c in enumerate(sensitive):
+            entities = ", ".join(
+                f"{e['type']} {e['match_ratio']:.0%}" if e["sampled"] else e["type"] for e in c["entities"]
+            )
+            grid.add_row(
+                Text(f"{t['source']}/{t['name']}") if i == 0 else Text(""),
+                Text(c["name"]),
+                Text(", ".join(c["categories"])),
+                Text(entities),
+                _sensitivity(c["sensitivity"]),
+                _protection(c["protection"]),
+                end_section=i == len(sensitive) - 1,
+            )
+    return grid
+
+
+def _table_summary(tables: list[dict[str, Any]]) -> Table:
+    grid = Table(
+        box=box.SIMPLE_HEAD, title="Tables with sensitive columns", title_justify="left", pad_edge=False
+    )
+    grid.add_column("Table", overflow="fold")
+    grid.add_column("Sensitive", justify="right")
+    grid.add_column("Categories", overflow="fold")
+    grid.add_column("Highest")
+    for t in tables:
+        sensitive = sum(1 for c in t["columns"] if c["categories"])
+        if sensitive:
+            grid.add_row(
+                Text(f"{t['source']}/{t['name']}"),
+                Text(f"{sensitive} of {len(t['columns'])}"),
+                Text(", ".join(t["categories"])),
+                _sensitivity(t["sensitivity"]),
+            )
+    return grid
+
+
+def _print_errors(errors: list[dict[str, Any]], console: Console) -> None:
+    if not errors:
+        return
+    noun = "item" if len(errors) == 1 else "items"
+    console.print(Text(f"{len(errors)} {noun} could not be scanned:", style="bold red"))
+    for e in errors:
+        where = "/".join(part for part in (e["source"], e["table"], e["column"]) if part)
+        console.print(Text.assemble("  ", (where, "red"), f" ({e['stage']}): ", (e["message"], "red")))
