@@ -321,6 +321,17 @@ def _drop_shadowed(decisions: list[_Decision]) -> list[_Decision]:
     return [d for d in decisions if d is best or d not in value_backed or d.basis == "name+value"]
 
 
+def _weight(d: _Decision) -> float:
+    """How much a decision drives the column's primary category.
+
+    For a field, the confidence. For free text, how *often* the entity is mentioned: a note column
+    that mentions health in 16 % of rows and an e-mail address in 3 % is primarily a health column.
+    """
+    if d.basis == "text":
+        return 0.5 + 0.5 * min(1.0, d.ratio * 3)
+    return d.confidence
+
+
 def _examples(col: v.PreparedColumn, mask: np.ndarray, entity: str, k: int = 3) -> tuple[str, ...]:
     idx = np.flatnonzero(mask)[:k]
     return tuple(mask_value(col.distinct[int(i)].as_py(), entity) for i in idx)
@@ -336,9 +347,10 @@ def _result(
     accepted = sorted((d for d in decisions if d.confidence >= ACCEPT), key=lambda d: -d.confidence)
     weights: dict[str, float] = {}
     for d in accepted:
-        weights[d.rule.category] = max(weights.get(d.rule.category, 0.0), d.confidence)
+        weight = _weight(d)
+        weights[d.rule.category] = max(weights.get(d.rule.category, 0.0), weight)
         for extra in d.rule.also:
-            weights[extra] = max(weights.get(extra, 0.0), d.confidence * 0.9)
+            weights[extra] = max(weights.get(extra, 0.0), weight * 0.9)
     categories = sorted(weights, key=lambda c: (-weights[c], CATEGORIES.index(c)))
     sensitivity = max(
         (_SENSITIVITY[d.rule.sensitivity] for d in accepted), key=lambda s: s.rank, default=Sensitivity.NONE

@@ -59,12 +59,14 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo("crmscan: aborted", err=True)
         sys.exit(130)
     except Exception as exc:  # click usage errors and anything unexpected
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
+        show = getattr(exc, "show", None)
+        if callable(show) and hasattr(exc, "exit_code"):  # click's (typer-vendored) ClickException
+            show()
             sys.exit(2)
         if os.environ.get("CRMSCAN_DEBUG"):
             raise
+        if isinstance(exc, ImportError) and exc.name:
+            typer.echo(f"crmscan: error: module '{exc.name}' is missing; reinstall crmscan with its extras", err=True)
+            sys.exit(INTERNAL_ERROR)
         typer.echo(f"crmscan: internal error: {safe_message(exc)} (set CRMSCAN_DEBUG=1 for details)", err=True)
         sys.exit(INTERNAL_ERROR)

@@ -45,7 +45,7 @@ def execute(opts: ScanOptions, console: Console | None = None) -> dict[str, Any]
         exclude=opts.exclude,
     )
     classifier = Classifier.default()
-    with Progress(
+    progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
@@ -53,15 +53,21 @@ def execute(opts: ScanOptions, console: Console | None = None) -> dict[str, Any]
         console=console,
         disable=opts.quiet,
         transient=True,
-    ) as progress:
-        tasks: dict[str, Any] = {}
+    )
+    tasks: dict[str, Any] = {}
 
-        def on_progress(source: str, done: int, total: int) -> None:
-            if source not in tasks:
-                tasks[source] = progress.add_task(f"Scanning {source}", total=total)
-            progress.update(tasks[source], completed=done, total=total)
+    def on_progress(source: str, done: int, total: int) -> None:
+        if not tasks:
+            progress.start()  # only once a source is open: a usage error prints nothing but itself
+        if source not in tasks:
+            tasks[source] = progress.add_task(f"Scanning {source}", total=total)
+        progress.update(tasks[source], completed=done, total=total)
 
+    try:
         result = run_scan(opts.sources, settings, classifier, jobs=opts.jobs, progress=on_progress)
+    finally:
+        if tasks:
+            progress.stop()
     document = build_document(result)
     paths = write_reports(document, opts.formats, opts.out, RenderOptions(title=opts.title))
     if not opts.quiet:
