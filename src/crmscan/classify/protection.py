@@ -115,6 +115,7 @@ SECRET_TOKEN_PATTERNS: dict[str, str] = {
     "twilio": r"SK[0-9a-fA-F]{32}",
     "private_key": r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----[\s\S]*",
 }
+_SECRET_SHAPE = re.compile(r"\S{15,}|-----BEGIN [\s\S]*")
 _SECRET_PREFIXED = "|".join(f"(?:{p})" for p in SECRET_TOKEN_PATTERNS.values())
 _HEX = r"[0-9a-fA-F]{32,}"
 _BASE64 = r"[A-Za-z0-9+/]{22,}={0,2}|[A-Za-z0-9_\-]{22,}={0,2}"
@@ -208,10 +209,13 @@ def secret_token_mask(values: pd.Series) -> np.ndarray:
     :func:`detect_protection` to tell a hashed password column from a column of keys.
     """
     out = np.zeros(len(values), dtype=bool)
-    valid = values.notna().to_numpy(dtype=bool)
-    s = pd.Series([str(v).strip() for v in values[valid].tolist()], dtype=object)
-    if len(s) == 0:
+    items = values.tolist()
+    strings = pd.Series([str(v).strip() if isinstance(v, str) else "" for v in items], dtype=object)
+    # Every format above is one unbroken run of 15+ characters, except a PEM block.
+    candidates = np.flatnonzero(_match(strings, _SECRET_SHAPE))
+    if len(candidates) == 0:
         return out
+    s = strings.iloc[candidates].reset_index(drop=True)
     known = _match(s, _SECRET_PREFIXED)
     hexy = _random_looking(s, _match(s, _RANDOM_HEX), 16)
     base62 = _random_looking(s, _match(s, _RANDOM_BASE62) & ~_wordy(s), 62)
@@ -220,7 +224,7 @@ def secret_token_mask(values: pd.Series) -> np.ndarray:
     base62 &= ~_match(s, _ENVELOPES)
     for i in np.flatnonzero(base62 & ~known):
         base62[i] = not _decodes_to_text(s.iat[i])
-    out[valid] = known | hexy | base62
+    out[candidates] = known | hexy | base62
     return out
 
 

@@ -98,6 +98,9 @@ def _luhn_ok(d: np.ndarray) -> np.ndarray:
     return total % 10 == 0
 
 
+_MAESTRO = np.array([5018, 5020, 5038, 5893, 6304, 6759, 6761, 6762, 6763])
+
+
 def _brand_ok(d: np.ndarray) -> np.ndarray:
     """Known issuer ranges (IIN) with the lengths each network issues."""
     n = d.shape[1]
@@ -109,10 +112,12 @@ def _brand_ok(d: np.ndarray) -> np.ndarray:
     mastercard = (((p2 >= 51) & (p2 <= 55)) | ((p4 >= 2221) & (p4 <= 2720))) & (n == 16)
     amex = ((p2 == 34) | (p2 == 37)) & (n == 15)
     discover = ((p4 == 6011) | (p2 == 65) | ((p3 >= 644) & (p3 <= 649))) & long_
-    jcb = (p4 >= 3528) & (p4 <= 3589) & long_
+    jcb = ((p4 >= 3528) & (p4 <= 3589) & long_) | (((p4 == 2131) | (p4 == 1800)) & (n == 15))
     diners = ((p2 == 36) | (p2 == 38) | ((p3 >= 300) & (p3 <= 305))) & (14 <= n <= 19)
     unionpay = (p2 == 62) & long_
-    return visa | mastercard | amex | discover | jcb | diners | unionpay
+    maestro = np.isin(p4, _MAESTRO) | ((p2 >= 56) & (p2 <= 58))
+    mir = (p4 >= 2200) & (p4 <= 2204) & long_
+    return visa | mastercard | amex | discover | jcb | diners | unionpay | maestro | mir
 
 
 def _not_placeholder(d: np.ndarray) -> np.ndarray:
@@ -157,8 +162,9 @@ def credit_card(value: str) -> bool:
     """A payment card number: Luhn-valid, in a known network's IIN range and length.
 
     Networks: Visa 4, Mastercard 51-55 and 2221-2720, Amex 34/37, Discover 6011/644-649/65, JCB
-    3528-3589, Diners 300-305/36/38, UnionPay 62. Repeated or counting digits and zero-padded counters
-    (``4000000000000127``) are rejected as placeholders.
+    3528-3589 (and legacy 15-digit 2131/1800), Diners 300-305/36/38, UnionPay 62, Maestro
+    (5018, 5020, 5038, 56-58, 5893, 6304, 6759, 6761-6763; 12-19 digits) and Mir 2200-2204. Repeated
+    or counting digits and zero-padded counters (``4000000000000127``) are rejected as placeholders.
     """
     return bool(_card_check([value], brand=True)[0])
 
