@@ -14,6 +14,7 @@ The result carries the confidence and every piece of evidence, with masked examp
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -294,8 +295,6 @@ def _estimate(mask: np.ndarray, considered: np.ndarray, counts: np.ndarray, n: i
 
 def _validate_inside(col: v.PreparedColumn, mask: np.ndarray, pattern: str, validator: str) -> np.ndarray:
     """Keep only texts in which at least one occurrence of *pattern* passes *validator*."""
-    import re
-
     from crmscan.classify.validators import VALIDATORS
 
     check = VALIDATORS[validator]
@@ -303,8 +302,13 @@ def _validate_inside(col: v.PreparedColumn, mask: np.ndarray, pattern: str, vali
     out = mask.copy()
     for i in np.flatnonzero(mask):
         text = col.distinct[int(i)].as_py()
-        out[i] = any(check(m.group(0).strip()) for m in rx.finditer(text))
+        out[i] = any(check(_matched_part(m)) for m in rx.finditer(text))
     return out
+
+
+def _matched_part(m: re.Match[str]) -> str:
+    """The part of a text match to validate: the first non-empty group if the pattern has groups."""
+    return next((g for g in m.groups() if g), m.group(0)).strip()
 
 
 def _drop_shadowed(decisions: list[_Decision]) -> list[_Decision]:

@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-_CJK_RUN = "[\u3400-\u9fff]{6}"
+_CJK_RUN = "[\u3400-\u9fff]{4}"
 _RE2_UNSUPPORTED: set[tuple[str, bool]] = set()
 #: Arrow compiles the pattern on every call (~0.3 ms, more for long alternations); below this many
 #: values Python's cached ``re`` is faster.
@@ -78,9 +78,9 @@ def prepare(series: pd.Series) -> PreparedColumn:
     lengths = strings.str.len()
     mean_length = float(lengths.mean()) if len(strings) else 0.0
     spaced = float((strings.str.count(" ") >= 3).mean()) if len(strings) else 0.0
-    # Chinese sentences have no spaces: a column of CJK values averaging 12+ characters is prose.
+    # Chinese sentences have no spaces: short CJK phrases ("客户糖尿病，需送货上门") are prose already.
     cjk = float(strings.str.contains(_CJK_RUN, regex=True).mean()) if len(strings) else 0.0
-    is_text = (mean_length >= 25 and spaced >= 0.5) or (mean_length >= 12 and cjk >= 0.5)
+    is_text = (mean_length >= 25 and spaced >= 0.5) or (mean_length >= 6 and cjk >= 0.3)
     return PreparedColumn(
         sampled=len(series),
         non_null=len(strings),
