@@ -13,7 +13,7 @@ from crmscan.grants import PUBLIC, GrantsFileError, Principal, effective_read_pa
 from crmscan.grants.file import GrantsDocument, load_grants_file
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "examples" / "grants.example.yaml"
+EXAMPLE = ROOT / "examples" / "demo_crm" / "grants.yaml"
 SCHEMA = json.loads((ROOT / "schemas" / "grants.schema.json").read_text(encoding="utf-8"))
 
 #: The example CRM's catalog (tables of a SQLite database or an export folder have no schema).

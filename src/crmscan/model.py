@@ -183,11 +183,69 @@ class ScanSettings:
     schema_only: bool = False
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    nlp_model: str = "none"
+
+
+#: Risk and finding levels, most severe first.
+LEVELS: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Someone who can effectively read a column, and how (a flattened grants ``ReadPath``)."""
+
+    principal: str
+    kind: str  # role, user, group, public, service, third_party, anonymous, superuser
+    privilege: str = "SELECT"
+    via: tuple[str, ...] = ()
+    basis: str = "grant"  # grant, owner, superuser, predefined-role
+    object_type: str = "table"  # global, schema, table, column
+    row_filter: tuple[str, ...] = ()
+    rows_visible: bool = True
+    requires_set_role: bool = False
+    third_party: bool = False
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A risk or policy finding about one object, mapped to law and with a concrete remediation.
+
+    Identity (``fingerprint``) is (source, table, column, rule id) only — never values, scores, counts
+    or times — so the same database scanned twice yields the same fingerprints (detect-secrets style).
+    """
+
+    rule_id: str
+    level: str  # one of LEVELS
+    title: str
+    message: str
+    source: str
+    table: str | None = None
+    column: str | None = None
+    score: float | None = None
+    factors: tuple[tuple[str, str], ...] = ()
+    records: int | None = None
+    readers: tuple[str, ...] = ()
+    regulations: tuple[str, ...] = ()
+    remediation: str = ""
+    location: tuple[str, int] | None = None  # (file, line) when the finding comes from a migration
+
+    @property
+    def fingerprint(self) -> str:
+        """A stable hex id of (source, table, column, rule id)."""
+        import hashlib
+
+        key = "\x1f".join((self.source, self.table or "", self.column or "", self.rule_id))
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
 @dataclass
 class ScanResult:
-    """Everything a renderer needs. Timestamps are ISO-8601 UTC strings."""
+    """Everything a renderer needs. Timestamps are ISO-8601 UTC strings.
+
+    ``readers`` maps (source, qualified table name, column) to who can read that column, for sources
+    with grants (from the database or a grants file). ``grants`` keeps each source's GrantSet for the
+    per-principal view. ``findings`` and ``risk`` are filled by the risk engine when it runs.
+    """
 
     tool_version: str
     started: str
@@ -196,3 +254,7 @@ class ScanResult:
     settings: ScanSettings
     tables: list[TableResult] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
+    grants: dict[str, object] = field(default_factory=dict)
+    readers: dict[tuple[str, str, str], list[Reader]] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    risk: dict[str, object] = field(default_factory=dict)

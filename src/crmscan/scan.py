@@ -13,12 +13,15 @@ import fnmatch
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 from crmscan import __version__
 from crmscan.classify.engine import Classifier
 from crmscan.connectors.base import Connector
 from crmscan.connectors.registry import open_source
 from crmscan.errors import ConnectorError, CrmscanError, UsageError, redact_url, safe_message
+from crmscan.exposure import combine, load_grants, readers_for
+from crmscan.grants import GrantSet
 from crmscan.model import RowCount, ScanError, ScanResult, ScanSettings, TableRef, TableResult
 
 ProgressHook = Callable[[str, int, int], None]
@@ -43,6 +46,7 @@ def run_scan(
     jobs: int = 4,
     progress: ProgressHook | None = None,
     connector_options: dict[str, object] | None = None,
+    grants_file: Path | None = None,
 ) -> ScanResult:
     """Scan every source and return the combined result.
 
@@ -52,6 +56,7 @@ def run_scan(
     """
     if settings.sample_size < 0:
         raise UsageError("--sample-size must be 0 or more")
+    file_grants = load_grants(grants_file) if grants_file is not None else None
     started = now_utc()
     result = ScanResult(
         tool_version=__version__, started=started, finished=started, sources=[], settings=settings
@@ -69,6 +74,7 @@ def run_scan(
         for connector in connectors:
             result.sources.append(connector.label)
             _scan_source(connector, settings, classifier, result, jobs, progress)
+            _attach_grants(connector, file_grants, result)
     finally:
         for connector in connectors:
             try:
@@ -111,6 +117,24 @@ def _scan_source(
             done += 1
             if progress:
                 progress(connector.label, done, total)
+
+
+def _attach_grants(connector: Connector, file_grants: GrantSet | None, result: ScanResult) -> None:
+    """Read the source's own grants (if it keeps any), layer a grants file over them, resolve readers."""
+    source_grants = None
+    read = getattr(connector, "grants", None)
+    if callable(read):
+        try:
+            source_grants = read()
+        except Exception as exc:  # noqa: BLE001 - no grants is a gap in the report, not a failed scan
+            message = str(exc) if isinstance(exc, CrmscanError) else safe_message(exc)
+            result.errors.append(ScanError(connector.label, None, "grants", message))
+    grants = combine(source_grants, file_grants)
+    if grants is None:
+        return
+    tables = [t for t in result.tables if t.ref.source == connector.label]
+    result.grants[connector.label] = grants
+    result.readers.update(readers_for(grants, tables))
 
 
 def _selected(table: TableRef, settings: ScanSettings) -> bool:

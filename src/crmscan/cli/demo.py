@@ -12,9 +12,10 @@ from crmscan.cli import options
 def demo(
     out: Path = typer.Option(Path("crmscan-report"), "--out", "-o", help="Folder the demo reports are written to."),
     fmt: str = options.Formats,
+    nlp_model: str = options.NlpModel,
     quiet: bool = options.Quiet,
 ) -> None:
-    """Scan the bundled example CRM (a SQLite database and a folder of CSV exports) and write reports."""
+    """Scan the bundled example CRM (SQLite database, CSV exports, grants file) and write reports."""
     from crmscan.cli.run import ScanOptions, execute
     from crmscan.resources import data_dir
 
@@ -25,6 +26,8 @@ def demo(
             sources=sources,
             out=out,
             formats=options.parse_formats(fmt),
+            grants=demo_dir / "grants.yaml",
+            nlp_model=nlp_model,
             title="crmscan demo: example CRM",
             quiet=quiet,
         )

@@ -17,6 +17,11 @@ Seed = typer.Option(0, "--seed", help="Sampling seed; recorded in the report so 
 Out = typer.Option(DEFAULT_OUT, "--out", "-o", help="Folder the reports are written to.")
 Formats = typer.Option(DEFAULT_FORMATS, "--format", "-f", help=FORMATS_HELP)
 Jobs = typer.Option(4, "--jobs", "-j", min=1, max=64, help="Tables scanned at once.")
+NlpModel = typer.Option(
+    "auto",
+    "--nlp-model",
+    help="spaCy pipeline for names in free text: auto (en_core_web_sm if installed), none, or a package name.",
+)
 Quiet = typer.Option(False, "--quiet", "-q", help="No progress bar or summary; errors only.")
 
 

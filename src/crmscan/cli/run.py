@@ -22,7 +22,11 @@ class ScanOptions:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     schema_only: bool = False
+    grants: Path | None = None
+    schema: str | None = None
+    query_timeout: float = 30.0
     jobs: int = 4
+    nlp_model: str = "auto"
     title: str = "crmscan data privacy report"
     quiet: bool = False
     source_labels: dict[str, str] = field(default_factory=dict)
@@ -43,8 +47,11 @@ def execute(opts: ScanOptions, console: Console | None = None) -> dict[str, Any]
         schema_only=opts.schema_only,
         include=opts.include,
         exclude=opts.exclude,
+        nlp_model=opts.nlp_model,
     )
-    classifier = Classifier.default()
+    classifier = Classifier.default(nlp_model=opts.nlp_model, seed=opts.seed)
+    if opts.nlp_model not in ("auto", "none"):
+        classifier.prepare_nlp()  # an explicit model that is not installed is a usage error, up front
     progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -64,10 +71,20 @@ def execute(opts: ScanOptions, console: Console | None = None) -> dict[str, Any]
         progress.update(tasks[source], completed=done, total=total)
 
     try:
-        result = run_scan(opts.sources, settings, classifier, jobs=opts.jobs, progress=on_progress)
+        result = run_scan(
+            opts.sources,
+            settings,
+            classifier,
+            jobs=opts.jobs,
+            progress=on_progress,
+            connector_options={"schema": opts.schema, "query_timeout": opts.query_timeout},
+            grants_file=opts.grants,
+        )
     finally:
         if tasks:
             progress.stop()
+    if classifier.notice and not opts.quiet:
+        console.print(f"[yellow]{classifier.notice}[/yellow]")
     document = build_document(result)
     paths = write_reports(document, opts.formats, opts.out, RenderOptions(title=opts.title))
     if not opts.quiet:

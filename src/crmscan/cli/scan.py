@@ -19,8 +19,16 @@ def scan(
     seed: int = options.Seed,
     include: list[str] = typer.Option([], "--include", help="Only tables matching this glob (repeatable)."),
     exclude: list[str] = typer.Option([], "--exclude", help="Skip tables matching this glob (repeatable)."),
-    schema_only: bool = typer.Option(False, "--schema-only", help="Classify by names, types and comments only."),
+    schema_only: bool = typer.Option(
+        False, "--schema-only", help="Names, types, comments and grants only; not a single row is read."
+    ),
+    grants: Path | None = typer.Option(
+        None, "--grants", help="Grants file (YAML/CSV) or Salesforce FieldPermissions export: who can read what."
+    ),
+    schema: str | None = typer.Option(None, "--schema", help="Database schema to scan (default: all)."),
+    query_timeout: float = typer.Option(30.0, "--query-timeout", min=0.1, help="Seconds per database query."),
     jobs: int = options.Jobs,
+    nlp_model: str = options.NlpModel,
     title: str = typer.Option("crmscan data privacy report", "--title", help="Report title."),
     quiet: bool = options.Quiet,
 ) -> None:
@@ -37,7 +45,11 @@ def scan(
             include=tuple(include),
             exclude=tuple(exclude),
             schema_only=schema_only,
+            grants=grants,
+            schema=schema,
+            query_timeout=query_timeout,
             jobs=jobs,
+            nlp_model=nlp_model,
             title=title,
             quiet=quiet,
         )

@@ -30,10 +30,11 @@ def open_source(source: str, *, options: dict[str, object] | None = None) -> Con
             kinds are supported.
     """
     options = options or {}
+    sql_options = {k: v for k, v in options.items() if k in ("schema", "query_timeout") and v is not None}
     if is_url(source):
         from crmscan.connectors.sql import SqlConnector
 
-        return SqlConnector(source, **options)  # type: ignore[arg-type]
+        return SqlConnector(source, **sql_options)  # type: ignore[arg-type]
     path = Path(source)
     if not path.exists():
         raise UsageError(
@@ -43,7 +44,7 @@ def open_source(source: str, *, options: dict[str, object] | None = None) -> Con
     if path.is_file() and path.suffix.lower() in SQLITE_SUFFIXES:
         from crmscan.connectors.sql import SqlConnector
 
-        return SqlConnector(f"sqlite:///{path.resolve()}", label=str(path), **options)  # type: ignore[arg-type]
+        return SqlConnector(f"sqlite:///{path.resolve()}", label=str(path), **sql_options)  # type: ignore[arg-type]
     from crmscan.connectors.files import FileConnector
 
     return FileConnector(path)

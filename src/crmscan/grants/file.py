@@ -2,7 +2,7 @@
 
 SQLite databases and CSV exports carry no grants, and a database's grants say nothing about who sits
 behind a role (how many people, a marketing agency, MFA or not). A grants file fills both gaps, in YAML
-(see ``examples/grants.example.yaml`` and ``schemas/grants.schema.json``) or CSV (one row per principal
+(see ``examples/demo_crm/grants.yaml`` and ``schemas/grants.schema.json``) or CSV (one row per principal
 and read pattern). Read patterns are ``table``, ``table.column`` or ``schema.table.column`` with ``*``/``?``
 globs, matched case-insensitively: ``contacts.*``, ``payments.card_number``, ``*.email``, ``*``.
 
