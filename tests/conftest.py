@@ -16,3 +16,11 @@ def classifier():
     from crmscan.classify.engine import Classifier
 
     return Classifier.default()
+
+
+@pytest.fixture(scope="session")
+def nlp_classifier():
+    """The default classifier with free-text NLP (spaCy small English model when installed)."""
+    from crmscan.classify.engine import Classifier
+
+    return Classifier.default(nlp_model="auto")

@@ -18,10 +18,10 @@ DEMO = Path(__file__).resolve().parent.parent / "examples" / "demo_crm"
 
 
 @pytest.fixture(scope="session")
-def demo_scan(classifier) -> ScanResult:
+def demo_scan(nlp_classifier) -> ScanResult:
     from crmscan.scan import run_scan
 
-    return run_scan([str(DEMO / "crm.sqlite"), str(DEMO / "exports")], ScanSettings(), classifier)
+    return run_scan([str(DEMO / "crm.sqlite"), str(DEMO / "exports")], ScanSettings(nlp_model="auto"), nlp_classifier)
 
 
 def _labels() -> list[tuple[str, str, str, dict]]:

@@ -21,7 +21,7 @@ Check = Callable[[PreparedColumn, dict[str, frozenset[str]]], np.ndarray]
 
 _L = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u017f"
 # 1-4 words of letters, joined by space, apostrophe, hyphen or dot ("Mary-Jane O'Neil", "J. Smith").
-_NAME_SHAPE = f"[{_L}][{_L}'’.\\-]*(?:[ '’.\\-]+[{_L}][{_L}'’.\\-]*){{0,3}}"
+_NAME_SHAPE = f"[{_L}][{_L}'’.\\-]*(?:,? ?[ '’.\\-]*[{_L}][{_L}'’.\\-]*){{0,3}}"
 _CJK_NAME = "[\u3400-\u9fff]{2,4}"
 
 

@@ -32,6 +32,7 @@ class NormalisedName:
     raw: str
     words: str  # "mailing street"
     compact: str  # "mailingstreet", for glued spellings like "emailaddress"
+    split: str = ""  # "mailing zip" for a glued "mailingzip" (Dynamics, vtiger), else ""
 
     @property
     def has_cjk(self) -> bool:
@@ -54,7 +55,23 @@ def normalise(name: str) -> NormalisedName:
     words = [w for w in _SEPARATORS.split(text.lower()) if w]
     while len(words) > 1 and words[0] in _NOISE_PREFIXES:
         words = words[1:]
-    return NormalisedName(raw=name, words=" ".join(words), compact="".join(words))
+    return NormalisedName(raw=name, words=" ".join(words), compact="".join(words), split=_split_glued(words))
+
+
+def _split_glued(words: list[str]) -> str:
+    """Split glued lower-case words ("mobilephone", "annualincome") with wordninja's English unigrams.
+
+    Only for names of one long ASCII word, and only when every part has two or more letters: short
+    tokens split badly ("ssn" -> "s sn", "userid" -> "use rid"), and those are matched whole anyway.
+    """
+    if len(words) != 1 or len(words[0]) < 7 or not words[0].isascii() or not words[0].isalpha():
+        return ""
+    import wordninja
+
+    parts = wordninja.split(words[0])
+    if len(parts) < 2 or any(len(p) < 2 for p in parts):
+        return ""
+    return " ".join(parts)
 
 
 @lru_cache(maxsize=1024)
@@ -67,6 +84,6 @@ def name_matches(patterns: list[str], name: NormalisedName) -> str | None:
     """The first pattern that matches the normalised or compact form of *name*, else None."""
     for pattern in patterns:
         rx = compile_name_pattern(pattern)
-        if rx.search(name.words) or rx.search(name.compact):
+        if rx.search(name.words) or rx.search(name.compact) or (name.split and rx.search(name.split)):
             return pattern
     return None

@@ -107,7 +107,8 @@ class EntityRule(_Strict):
     ``value_alone`` says whether matching values suffice without a telling column name (true for an
     e-mail address, false for a five-digit postal code that any id column could hold).
     ``tables`` restricts name evidence to tables whose name matches (a bare ``name`` column is a
-    person's name in ``contacts`` but a company's in ``accounts``).
+    person's name in ``contacts`` but a company's in ``accounts``); ``not_tables`` excludes tables
+    about organisations (a ``date_birth`` column of a company table is its founding date).
     ``name_alone`` says whether a telling name suffices when values cannot confirm it (a column named
     ``ethnicity`` that is empty in the sample is still a special-category column).
     """
@@ -121,6 +122,7 @@ class EntityRule(_Strict):
     names: list[str] = []
     not_names: list[str] = []
     tables: list[str] = []
+    not_tables: list[str] = []
     name_weight: float = Field(0.75, ge=0.0, le=1.0)
     name_alone: bool = True
     value: ValueSpec | None = None
@@ -130,7 +132,7 @@ class EntityRule(_Strict):
     aliases: list[str] = []
     source: str | None = None
 
-    @field_validator("names", "not_names", "tables")
+    @field_validator("names", "not_names", "tables", "not_tables")
     @classmethod
     def _names_compile(cls, v: list[str]) -> list[str]:
         return _check_regexes(v)

@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+_WORD = "[A-Za-z\u00c0-\u024f]{2,}"
 _CJK_RUN = "[\u3400-\u9fff]{4}"
 _RE2_UNSUPPORTED: set[tuple[str, bool]] = set()
 #: Arrow compiles the pattern on every call (~0.3 ms, more for long alternations); below this many
@@ -80,7 +81,14 @@ def prepare(series: pd.Series) -> PreparedColumn:
     spaced = float((strings.str.count(" ") >= 3).mean()) if len(strings) else 0.0
     # Chinese sentences have no spaces: short CJK phrases ("客户糖尿病，需送货上门") are prose already.
     cjk = float(strings.str.contains(_CJK_RUN, regex=True).mean()) if len(strings) else 0.0
-    is_text = (mean_length >= 25 and spaced >= 0.5) or (mean_length >= 6 and cjk >= 0.3)
+    # Short notes ("Call Maria re: renewal") are text too once most values have three or more words
+    # of letters; "362 521 879 00034" (a SIRET number written in groups) is not.
+    worded = float((strings.str.count(_WORD) >= 3).mean()) if len(strings) and mean_length >= 15 else 0.0
+    is_text = (
+        (mean_length >= 25 and spaced >= 0.5)
+        or (mean_length >= 15 and spaced >= 0.4 and worded >= 0.4)
+        or (mean_length >= 6 and cjk >= 0.3)
+    )
     return PreparedColumn(
         sampled=len(series),
         non_null=len(strings),
