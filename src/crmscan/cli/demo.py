@@ -13,6 +13,8 @@ def demo(
     out: Path = typer.Option(Path("crmscan-report"), "--out", "-o", help="Folder the demo reports are written to."),
     fmt: str = options.Formats,
     nlp_model: str = options.NlpModel,
+    lang: str = options.Lang,
+    jurisdiction: str = options.Jurisdiction,
     quiet: bool = options.Quiet,
 ) -> None:
     """Scan the bundled example CRM (SQLite database, CSV exports, grants file) and write reports."""
@@ -28,6 +30,9 @@ def demo(
             formats=options.parse_formats(fmt),
             grants=demo_dir / "grants.yaml",
             nlp_model=nlp_model,
+            client="Example CRM (demo data)",
+            lang=lang,
+            jurisdictions=options.parse_jurisdictions(jurisdiction),
             title="crmscan demo: example CRM",
             quiet=quiet,
         )

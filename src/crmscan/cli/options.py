@@ -8,7 +8,7 @@ import typer
 
 from crmscan.errors import UsageError
 
-FORMATS_HELP = "Report formats, comma-separated: json, html, md."
+FORMATS_HELP = "Report formats, comma-separated: json, html, md, sarif, junit."
 DEFAULT_FORMATS = "json,html,md"
 DEFAULT_OUT = Path("crmscan-report")
 
@@ -22,7 +22,29 @@ NlpModel = typer.Option(
     "--nlp-model",
     help="spaCy pipeline for names in free text: auto (en_core_web_sm if installed), none, or a package name.",
 )
+Jurisdiction = typer.Option(
+    "all",
+    "--jurisdiction",
+    help="Laws cited in findings, comma-separated: gdpr, ccpa, pipl, lgpd, hipaa, pci, glba, or all.",
+)
+Client = typer.Option(None, "--client", help="Client name for the report cover.")
+Assessor = typer.Option(None, "--assessor", help="Assessor name for the report cover.")
+Lang = typer.Option("en", "--lang", help="Report language: en or zh.")
 Quiet = typer.Option(False, "--quiet", "-q", help="No progress bar or summary; errors only.")
+
+
+JURISDICTIONS = ("gdpr", "ccpa", "pipl", "lgpd", "hipaa", "pci", "glba")
+
+
+def parse_jurisdictions(text: str) -> tuple[str, ...]:
+    """``"gdpr,pipl"`` → ``("gdpr", "pipl")``; ``all`` → every jurisdiction; unknown names are a usage error."""
+    parts = [p.strip().lower() for p in text.split(",") if p.strip()]
+    if not parts or "all" in parts:
+        return JURISDICTIONS
+    unknown = [p for p in parts if p not in JURISDICTIONS]
+    if unknown:
+        raise UsageError(f"--jurisdiction: unknown '{unknown[0]}'; choose from {', '.join(JURISDICTIONS)} or all")
+    return tuple(p for p in JURISDICTIONS if p in parts)
 
 
 def parse_formats(text: str) -> list:  # type: ignore[type-arg]

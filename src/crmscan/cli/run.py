@@ -28,6 +28,10 @@ class ScanOptions:
     jobs: int = 4
     nlp_model: str = "auto"
     title: str = "crmscan data privacy report"
+    client: str | None = None
+    assessor: str | None = None
+    lang: str = "en"
+    jurisdictions: tuple[str, ...] = ("gdpr", "ccpa", "pipl", "lgpd", "hipaa", "pci", "glba")
     quiet: bool = False
     source_labels: dict[str, str] = field(default_factory=dict)
 
@@ -38,6 +42,7 @@ def execute(opts: ScanOptions, console: Console | None = None) -> dict[str, Any]
     from crmscan.model import ScanSettings
     from crmscan.report.base import RenderOptions, write_reports
     from crmscan.report.document import build_document
+    from crmscan.risk import assess as assess_risk
     from crmscan.scan import run_scan
 
     console = console or Console(stderr=True)
@@ -85,8 +90,10 @@ def execute(opts: ScanOptions, console: Console | None = None) -> dict[str, Any]
             progress.stop()
     if classifier.notice and not opts.quiet:
         console.print(f"[yellow]{classifier.notice}[/yellow]")
+    assess_risk(result, opts.jurisdictions)
     document = build_document(result)
-    paths = write_reports(document, opts.formats, opts.out, RenderOptions(title=opts.title))
+    render = RenderOptions(title=opts.title, client=opts.client, assessor=opts.assessor, lang=opts.lang)
+    paths = write_reports(document, opts.formats, opts.out, render)
     if not opts.quiet:
         from crmscan.report.console import print_summary
 

@@ -30,6 +30,10 @@ def scan(
     jobs: int = options.Jobs,
     nlp_model: str = options.NlpModel,
     title: str = typer.Option("crmscan data privacy report", "--title", help="Report title."),
+    client: str | None = options.Client,
+    assessor: str | None = options.Assessor,
+    lang: str = options.Lang,
+    jurisdiction: str = options.Jurisdiction,
     quiet: bool = options.Quiet,
 ) -> None:
     """Scan SOURCES, classify every column, and write reports to --out."""
@@ -51,6 +55,10 @@ def scan(
             jobs=jobs,
             nlp_model=nlp_model,
             title=title,
+            client=client,
+            assessor=assessor,
+            lang=lang,
+            jurisdictions=options.parse_jurisdictions(jurisdiction),
             quiet=quiet,
         )
     )

@@ -19,6 +19,8 @@ class OutputFormat(str, Enum):
     JSON = "json"
     HTML = "html"
     MD = "md"
+    SARIF = "sarif"
+    JUNIT = "junit"
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,9 @@ class RenderOptions:
     """Presentation-only settings; they never change what was found."""
 
     title: str = "crmscan data privacy report"
+    client: str | None = None
+    assessor: str | None = None
+    lang: str = "en"
 
 
 class Renderer(Protocol):
@@ -52,6 +57,14 @@ def renderer_for(fmt: OutputFormat) -> Renderer:
         from crmscan.report.markdown import MarkdownRenderer
 
         return MarkdownRenderer()
+    if fmt is OutputFormat.SARIF:
+        from crmscan.report.sarif import SarifRenderer
+
+        return SarifRenderer()
+    if fmt is OutputFormat.JUNIT:
+        from crmscan.report.junit import JunitRenderer
+
+        return JunitRenderer()
     raise AssertionError(f"no renderer for {fmt!r}")  # pragma: no cover - guarded by a test
 
 
