@@ -146,6 +146,9 @@ class ColumnResult:
     protection: Protection = Protection.NONE
     evidence: list[Evidence] = field(default_factory=list)
     stats: ColumnStats | None = None
+    #: Aggregate facts the risk engine needs, never values: e.g. ``minors_under_16`` (share of sampled
+    #: birth dates of people under 16).
+    facts: dict[str, float] = field(default_factory=dict)
 
     @property
     def is_sensitive(self) -> bool:

@@ -460,6 +460,7 @@ def _result(
         )
     if not accepted:
         evidence.extend(contrary)
+    facts = _birth_date_facts(col) if any(d.rule.entity == "DATE_OF_BIRTH" for d in accepted) else {}
     return ColumnResult(
         name=info.name,
         data_type=info.data_type,
@@ -486,7 +487,29 @@ def _result(
         stats=ColumnStats(
             sampled=col.sampled, non_null=col.non_null, distinct=len(col.distinct), mean_length=col.mean_length
         ),
+        facts=facts,
     )
+
+
+def _birth_date_facts(col: v.PreparedColumn) -> dict[str, float]:
+    """Shares of sampled birth dates belonging to children (GDPR Art. 8 and PIPL Art. 28 thresholds)."""
+    import datetime as dt
+
+    from crmscan.classify.validators import parse_date
+
+    today = dt.date.today()
+    ages: list[float] = []
+    weights: list[int] = []
+    for value, count in zip(col.values, col.counts, strict=True):
+        born = parse_date(value)
+        if born is not None and born <= today:
+            ages.append((today - born).days / 365.25)
+            weights.append(int(count))
+    total = sum(weights)
+    if not total:
+        return {}
+    under = {limit: sum(w for a, w in zip(ages, weights, strict=True) if a < limit) / total for limit in (14, 16, 18)}
+    return {f"minors_under_{limit}": round(share, 4) for limit, share in under.items()}
 
 
 def _infer_type(series: pd.Series) -> str:

@@ -144,6 +144,7 @@ def _column(c: ColumnResult, readers: list[Reader] | None) -> dict[str, Any]:
             "distinct": c.stats.distinct,
             "mean_length": round(c.stats.mean_length, 1),
         },
+        "facts": dict(sorted(c.facts.items())),
         # None: the source says nothing about access (no grants read, no grants file given).
         "readers": None if readers is None else [_reader(r) for r in sorted(readers, key=_reader_order)],
     }
