@@ -158,11 +158,15 @@ def _scan_table(
     except Exception as exc:  # noqa: BLE001 - recorded, the scan goes on
         fail("schema", exc)
         return _TableOutcome(None, errors)
-    try:
-        count = connector.row_count(table)
-    except Exception as exc:  # noqa: BLE001
-        fail("count", exc)
-        count = RowCount(None, False, "unavailable")
+    if settings.schema_only:
+        # COUNT(*) reads every row; a schema-only scan is for people who may not read data at all.
+        count = RowCount(None, False, "not counted")
+    else:
+        try:
+            count = connector.row_count(table)
+        except Exception as exc:  # noqa: BLE001
+            fail("count", exc)
+            count = RowCount(None, False, "unavailable")
 
     frame = None
     if not settings.schema_only and settings.sample_size > 0:
