@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from crmscan.classify import values as v
 from crmscan.classify.checks import CHECKS
@@ -52,7 +53,7 @@ CONTRARY_RATIO = 0.1
 #: Distinct values tried first when only values could justify a rule.
 PROBE = 24
 #: At most this many distinct candidates per rule go through a checksum validator.
-VALIDATE_LIMIT = 150
+VALIDATE_LIMIT = 100
 _STRING_TYPES = {"string", "unknown", "json", ""}
 _SEVERITY_BONUS = {"low": 0.0, "moderate": 0.1, "high": 0.25}
 _SENSITIVITY = {"low": Sensitivity.LOW, "moderate": Sensitivity.MODERATE, "high": Sensitivity.HIGH}
@@ -189,8 +190,8 @@ class Classifier:
             if probe_mask.mean() < rule.value.min_match_ratio - 0.25:
                 return None, None
         if rule.value is not None and n >= MIN_VALUES and not (protected and name_w):
-            mask, considered = self._value_mask(rule, col)
-            ratio, matched = _estimate(mask, considered, col.counts, n)
+            mask, extra = self._value_mask(rule, col)
+            ratio, matched = _estimate(mask, extra, col.counts, n)
             value_conf = v.wilson_lower(matched, n)
             examples = _examples(col, mask, rule.entity)
             detail = (
@@ -259,17 +260,17 @@ class Classifier:
             weight *= 0.6  # `email_verified INTEGER` is about an e-mail, not one
         return weight, evidence
 
-    def _value_mask(self, rule: EntityRule, col: v.PreparedColumn) -> tuple[np.ndarray, np.ndarray]:
-        """(values that match, values that were examined).
+    def _value_mask(self, rule: EntityRule, col: v.PreparedColumn) -> tuple[np.ndarray, float]:
+        """(values that match, estimated matching rows among candidates the validator did not see).
 
         Checksum validators are the slow part (libphonenumber parses a number in ~0.1 ms), so at most
         ``VALIDATE_LIMIT`` candidates are validated; the distinct values arrive in sample order, which
-        is random, so the first ones are an unbiased sub-sample and the ratio is estimated over them.
+        is random, so the first ones are an unbiased sub-sample and the rest are credited with their
+        pass rate.
         """
         spec = rule.value
         assert spec is not None
         mask = np.ones(len(col.distinct), dtype=bool)
-        considered = np.ones(len(col.distinct), dtype=bool)
         if spec.pattern:
             mask &= v.fullmatch(col.distinct, spec.pattern, spec.case_sensitive)
         if spec.vocabulary:
@@ -280,18 +281,27 @@ class Classifier:
                 mask &= v.in_vocabulary(col.distinct, terms)
         if spec.check:
             mask &= CHECKS[spec.check](col, self.rules.dictionaries)
+        extra = 0.0
         if spec.validator and mask.any():
             from crmscan.classify.validators import apply_validator
 
             idx = np.flatnonzero(mask)
-            if len(idx) > VALIDATE_LIMIT:
-                considered[idx[VALIDATE_LIMIT:]] = False
-                mask[idx[VALIDATE_LIMIT:]] = False
-                idx = idx[:VALIDATE_LIMIT]
-            candidates = pd.Series(col.distinct.take(idx).to_pylist(), dtype=object)
-            ok = np.asarray(apply_validator(spec.validator, candidates), dtype=bool)
-            mask[idx] = ok
-        return mask, considered
+            skipped = idx[VALIDATE_LIMIT:]
+            idx = idx[:VALIDATE_LIMIT]
+            known = col.verdicts.setdefault(spec.validator, {})
+            values = col.distinct.take(pa.array(idx)).to_pylist()
+            todo = [x for x in values if x not in known]
+            if todo:
+                ok = np.asarray(apply_validator(spec.validator, pd.Series(todo, dtype=object)), dtype=bool)
+                known.update(zip(todo, ok.tolist(), strict=True))
+            verdicts = np.array([known[x] for x in values], dtype=bool)
+            mask[skipped] = False
+            mask[idx] = verdicts
+            if len(skipped):
+                seen = col.counts[idx]
+                rate = float(seen[verdicts].sum()) / float(seen.sum())
+                extra = rate * float(col.counts[skipped].sum())
+        return mask, extra
 
     def _text_evidence(self, rule: EntityRule, col: v.PreparedColumn) -> _Decision | None:
         spec = rule.text
@@ -341,17 +351,14 @@ def _head(col: v.PreparedColumn, k: int) -> v.PreparedColumn:
         counts=col.counts[:k],
         mean_length=col.mean_length,
         is_text=col.is_text,
+        verdicts=col.verdicts,
     )
 
 
-def _estimate(mask: np.ndarray, considered: np.ndarray, counts: np.ndarray, n: int) -> tuple[float, int]:
-    """Match ratio over the examined values, and the matched rows it implies for the whole sample."""
-    if considered.all():
-        return v.weighted_ratio(mask, counts, n)
-    examined = int(counts[considered].sum())
-    hits = int(counts[mask].sum())
-    ratio = hits / examined if examined else 0.0
-    return ratio, round(ratio * n)
+def _estimate(mask: np.ndarray, extra: float, counts: np.ndarray, n: int) -> tuple[float, int]:
+    """Match ratio over the sample and matched rows, counting the estimate for unvalidated candidates."""
+    matched = float(counts[mask].sum()) + extra
+    return (matched / n if n else 0.0), round(matched)
 
 
 def _analysis_decision(
@@ -493,23 +500,14 @@ def _result(
 
 def _birth_date_facts(col: v.PreparedColumn) -> dict[str, float]:
     """Shares of sampled birth dates belonging to children (GDPR Art. 8 and PIPL Art. 28 thresholds)."""
-    import datetime as dt
+    from crmscan.classify.checks import date_ages
 
-    from crmscan.classify.validators import parse_date
-
-    today = dt.date.today()
-    ages: list[float] = []
-    weights: list[int] = []
-    for value, count in zip(col.values, col.counts, strict=True):
-        born = parse_date(value)
-        if born is not None and born <= today:
-            ages.append((today - born).days / 365.25)
-            weights.append(int(count))
-    total = sum(weights)
+    mask, ages = date_ages(col)
+    weights = col.counts[mask]
+    total = int(weights.sum())
     if not total:
         return {}
-    under = {limit: sum(w for a, w in zip(ages, weights, strict=True) if a < limit) / total for limit in (14, 16, 18)}
-    return {f"minors_under_{limit}": round(share, 4) for limit, share in under.items()}
+    return {f"minors_under_{limit}": round(float(weights[ages < limit].sum()) / total, 4) for limit in (14, 16, 18)}
 
 
 def _infer_type(series: pd.Series) -> str:

@@ -393,6 +393,12 @@ def ipv4(value: str) -> bool:
 
 
 @_safe
+def ip(value: str) -> bool:
+    """An IPv4 or IPv6 address: web-form and login logs mix both in one column."""
+    return ipv4(value) or ipv6(value)
+
+
+@_safe
 def ipv6(value: str) -> bool:
     """An IPv6 address in any textual form :mod:`ipaddress` accepts (``::1``, ``fe80::1%eth0``)."""
     return ":" in value and bool(ipaddress.IPv6Address(value))
@@ -558,6 +564,7 @@ VALIDATORS: dict[str, Validator] = {
     "us_zip": us_zip,
     "uk_postcode": uk_postcode,
     "cn_postcode": cn_postcode,
+    "ip": ip,
     "ipv4": ipv4,
     "ipv6": ipv6,
     "mac_address": mac_address,

@@ -9,7 +9,7 @@ validator only ever sees the values its pattern already accepted.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -35,6 +35,8 @@ class PreparedColumn:
     counts: np.ndarray  # occurrences of each distinct value
     mean_length: float
     is_text: bool  # free text (notes, descriptions) rather than a field of one value
+    #: Per validator, the verdicts already computed for this column's values (rules share validators).
+    verdicts: dict[str, dict[str, bool]] = field(default_factory=dict, compare=False)
 
     @property
     def values(self) -> list[str]:
@@ -42,7 +44,7 @@ class PreparedColumn:
         return self.distinct.to_pylist()
 
 
-def to_strings(series: pd.Series) -> pd.Series:
+def to_strings(series: pd.Series) -> list[str]:
     """Non-null values of *series* as stripped strings, empties dropped.
 
     Floats that are all whole numbers (an integer column with NULLs, as pandas reads it) are rendered
@@ -50,17 +52,18 @@ def to_strings(series: pd.Series) -> pd.Series:
     """
     s = series.dropna()
     if s.empty:
-        return s.astype(object)
+        return []
     if pd.api.types.is_float_dtype(s.dtype):
         arr = s.to_numpy()
         if np.all(np.isfinite(arr)) and np.all(np.mod(arr, 1) == 0):
-            s = pd.Series(arr.astype(np.int64), index=s.index)
+            arr = arr.astype(np.int64)
+        items = [str(x) for x in arr.tolist()]
     elif pd.api.types.is_datetime64_any_dtype(s.dtype):
-        s = s.map(lambda v: v.isoformat())
-    elif s.dtype == object:
-        s = s.map(_cell_to_str)
-    out = s.astype(str).str.strip()
-    return out[out != ""]
+        items = [v.isoformat() for v in s]
+    else:
+        items = [x if isinstance(x, str) else _cell_to_str(x) for x in s.tolist()]
+    stripped = (x.strip() for x in items)
+    return [x for x in stripped if x]
 
 
 def _cell_to_str(value: object) -> str:
@@ -72,18 +75,22 @@ def _cell_to_str(value: object) -> str:
 
 
 def prepare(series: pd.Series) -> PreparedColumn:
-    """Reduce a sampled column to what the matchers need."""
+    """Reduce a sampled column to what the matchers need, with Arrow kernels over the whole column."""
     strings = to_strings(series)
-    counts = strings.value_counts(sort=False)
-    distinct = pa.array(counts.index.astype(str).tolist(), type=pa.string())
-    lengths = strings.str.len()
-    mean_length = float(lengths.mean()) if len(strings) else 0.0
-    spaced = float((strings.str.count(" ") >= 3).mean()) if len(strings) else 0.0
+    if not strings:
+        return PreparedColumn(len(series), 0, pa.array([], type=pa.string()), np.zeros(0, np.int64), 0.0, False)
+    arr = pa.array(strings, type=pa.string())
+    n = len(strings)
+    vc = pc.value_counts(arr)
+    distinct = vc.field("values")
+    counts = vc.field("counts").to_numpy(zero_copy_only=False).astype(np.int64)
+    mean_length = pc.sum(pc.utf8_length(arr)).as_py() / n
+    spaced = _share(pc.greater_equal(pc.count_substring(arr, " "), 3))
     # Chinese sentences have no spaces: short CJK phrases ("客户糖尿病，需送货上门") are prose already.
-    cjk = float(strings.str.contains(_CJK_RUN, regex=True).mean()) if len(strings) else 0.0
+    cjk = _share(pc.match_substring_regex(arr, _CJK_RUN)) if mean_length >= 6 else 0.0
     # Short notes ("Call Maria re: renewal") are text too once most values have three or more words
     # of letters; "362 521 879 00034" (a SIRET number written in groups) is not.
-    worded = float((strings.str.count(_WORD) >= 3).mean()) if len(strings) and mean_length >= 15 else 0.0
+    worded = _share(pc.greater_equal(pc.count_substring_regex(arr, _WORD), 3)) if mean_length >= 15 else 0.0
     is_text = (
         (mean_length >= 25 and spaced >= 0.5)
         or (mean_length >= 15 and spaced >= 0.4 and worded >= 0.4)
@@ -91,12 +98,16 @@ def prepare(series: pd.Series) -> PreparedColumn:
     )
     return PreparedColumn(
         sampled=len(series),
-        non_null=len(strings),
+        non_null=n,
         distinct=distinct,
-        counts=counts.to_numpy(dtype=np.int64),
+        counts=counts,
         mean_length=mean_length,
         is_text=is_text,
     )
+
+
+def _share(mask: pa.Array) -> float:
+    return float(pc.mean(mask.cast(pa.int8())).as_py() or 0.0)
 
 
 def fullmatch(values: pa.Array, pattern: str, case_sensitive: bool = False) -> np.ndarray:
