@@ -18,7 +18,7 @@ from pathlib import Path
 from crmscan import __version__
 from crmscan.classify.engine import Classifier
 from crmscan.connectors.base import Connector
-from crmscan.connectors.registry import open_source
+from crmscan.connectors.registry import group_sources, open_migrations, open_source
 from crmscan.errors import ConnectorError, CrmscanError, UsageError, redact_url, safe_message
 from crmscan.exposure import combine, load_grants, readers_for
 from crmscan.grants import GrantSet
@@ -63,14 +63,19 @@ def run_scan(
     )
     connectors: list[Connector] = []
     try:
-        for source in sources:
+        for source in group_sources(sources):
             try:
-                connectors.append(open_source(source, options=connector_options))
+                if isinstance(source, list):
+                    dialect = (connector_options or {}).get("dialect")
+                    connectors.append(open_migrations(source, dialect=dialect))  # type: ignore[arg-type]
+                else:
+                    connectors.append(open_source(source, options=connector_options))
             except UsageError:
                 raise
             except CrmscanError as exc:
-                result.sources.append(redact_url(source))
-                result.errors.append(ScanError(redact_url(source), None, "open", str(exc)))
+                label = redact_url(source) if isinstance(source, str) else ", ".join(source)
+                result.sources.append(label)
+                result.errors.append(ScanError(label, None, "open", str(exc)))
         for connector in connectors:
             result.sources.append(connector.label)
             _scan_source(connector, settings, classifier, result, jobs, progress)

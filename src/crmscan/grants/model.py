@@ -17,7 +17,7 @@ from typing import Literal
 from crmscan.errors import UsageError
 
 PrincipalKind = Literal["role", "user", "group", "public", "service", "third_party", "anonymous", "superuser"]
-GrantSource = Literal["postgresql", "mysql", "grants-file", "salesforce"]
+GrantSource = Literal["postgresql", "mysql", "grants-file", "salesforce", "migration"]
 #: Where a grant applies. ``global`` = every table the source holds (MySQL ``*.*``, PostgreSQL's
 #: ``pg_read_all_data``, a grants-file ``*``).
 ObjectType = Literal["global", "schema", "table", "column"]

@@ -1,0 +1,1 @@
+ALTER TABLE customers ADD COLUMN card_number varchar(19);

@@ -1,0 +1,41 @@
+/*!40101 SET @OLD_CHARACTER_SET_CLIENT=@@CHARACTER_SET_CLIENT */;
+/*!50503 SET NAMES utf8mb4 */;
+SET FOREIGN_KEY_CHECKS = 0;
+DROP TABLE IF EXISTS `people`;
+CREATE TABLE `people` (
+  `id` bigint NOT NULL AUTO_INCREMENT,
+  `uuid` binary(16) NOT NULL,
+  `data` json DEFAULT NULL,
+  `kind` enum('a','b') CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL DEFAULT 'a',
+  `score` decimal(10,2) unsigned zerofill DEFAULT NULL,
+  `ts` timestamp(6) NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
+  `bio` mediumtext,
+  `geo` point NOT NULL SRID 4326,
+  `full` varchar(200) GENERATED ALWAYS AS (concat(`kind`,`id`)) VIRTUAL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `uuid` (`uuid`),
+  KEY `idx_kind` (`kind`) USING BTREE,
+  FULLTEXT KEY `ft` (`bio`),
+  SPATIAL KEY `sp` (`geo`),
+  CONSTRAINT `fk` FOREIGN KEY (`id`) REFERENCES `other` (`id`) ON DELETE CASCADE ON UPDATE NO ACTION
+) ENGINE=InnoDB AUTO_INCREMENT=12 DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci ROW_FORMAT=DYNAMIC;
+LOCK TABLES `people` WRITE;
+INSERT INTO `people` VALUES (1,0x00,'{}','a',NULL,NULL,'x',ST_GeomFromText('POINT(1 1)'),DEFAULT);
+UNLOCK TABLES;
+ALTER TABLE people ADD COLUMN (a int, b varchar(3)), ADD INDEX ix_a (a), ALGORITHM=INPLACE, LOCK=NONE;
+ALTER TABLE people MODIFY COLUMN bio longtext NOT NULL COMMENT 'biography' FIRST;
+ALTER TABLE people DROP FOREIGN KEY fk, DROP INDEX idx_kind, DROP COLUMN b;
+ALTER TABLE people RENAME INDEX ft TO ft2;
+ALTER TABLE people CONVERT TO CHARACTER SET utf8mb4;
+CREATE OR REPLACE ALGORITHM=UNDEFINED DEFINER=`root`@`localhost` SQL SECURITY DEFINER VIEW `v` AS select `people`.`id` AS `id`,`people`.`bio` AS `bio` from `people`;
+CREATE DEFINER=`root`@`localhost` FUNCTION `f`(x INT) RETURNS int DETERMINISTIC RETURN x + 1;
+CREATE INDEX ix ON people (kind(3));
+INSERT INTO people (id) VALUES (1) ON DUPLICATE KEY UPDATE id = id;
+REPLACE INTO people (id) VALUES (2);
+GRANT SELECT, INSERT ON `crm`.`people` TO `app`@`%`;
+GRANT ALL PRIVILEGES ON crm.* TO 'admin'@'localhost' WITH GRANT OPTION;
+GRANT EXECUTE ON PROCEDURE crm.p TO 'app'@'%';
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'admin'@'localhost';
+ALTER USER 'app'@'%' DEFAULT ROLE ALL;
+FLUSH PRIVILEGES;
+SET SQL_MODE=@OLD_SQL_MODE;

@@ -1,0 +1,3 @@
+-- Flyway undo migration: never part of the forward schema
+DROP ROLE 'crm_read';
+DROP TABLE customers;

@@ -1,0 +1,2 @@
+ALTER TABLE customers DROP COLUMN dob;
+ALTER TABLE customers DROP COLUMN ssn;
