@@ -130,26 +130,33 @@ class Classifier:
         protection = _protection(col)
         protected = protection is not None and protection.protection is not Protection.NONE
 
-        analysis = None
-        if col.is_text:
-            analyzer = self._analyzer()
-            if analyzer is not None and analyzer.enabled:
-                analysis = analyzer.analyze(col.values, col.counts)
         decisions: list[_Decision] = []
         contrary: list[Evidence] = []
         for rule in self.rules.rules:
-            if analysis is not None and rule.id in _TEXT_RULES:
-                found = _analysis_decision(rule, _TEXT_RULES[rule.id], analysis, col)
-                if found is not None:
-                    decisions.append(found)
-                    continue
             decision, note = self._decide(rule, info, col, name, comment, table_words, protected)
             if decision is not None:
                 decisions.append(decision)
             elif note is not None:
                 contrary.append(note)
+        if col.is_text and not _is_field(decisions):
+            decisions = self._with_nlp(col, decisions)
         decisions = _drop_shadowed(decisions)
         return _result(info, col, decisions, contrary, protection)
+
+    def _with_nlp(self, col: v.PreparedColumn, decisions: list[_Decision]) -> list[_Decision]:
+        """Let the NLP analysis (presidio recognizers, spaCy NER) decide the rules it covers."""
+        analyzer = self._analyzer()
+        if analyzer is None or not analyzer.enabled:
+            return decisions
+        analysis = analyzer.analyze(col.values, col.counts)
+        found = {}
+        for rule in self.rules.rules:
+            if rule.id in _TEXT_RULES:
+                decision = _analysis_decision(rule, _TEXT_RULES[rule.id], analysis, col)
+                if decision is not None:
+                    found[rule.id] = decision
+        kept = [d for d in decisions if d.rule.id not in found]
+        return kept + list(found.values())
 
     # -- one rule ---------------------------------------------------------------------------------
 
@@ -359,6 +366,15 @@ def _estimate(mask: np.ndarray, extra: float, counts: np.ndarray, n: int) -> tup
     """Match ratio over the sample and matched rows, counting the estimate for unvalidated candidates."""
     matched = float(counts[mask].sum()) + extra
     return (matched / n if n else 0.0), round(matched)
+
+
+def _is_field(decisions: list[_Decision]) -> bool:
+    """True when the values themselves are one entity (a street address, a name): not prose to read.
+
+    "123 Gabriella Circle" has three words, but it is an address whose street happens to carry a
+    given name; running NER over it would report a person.
+    """
+    return any(d.basis in ("value", "name+value") and d.ratio >= 0.5 for d in decisions)
 
 
 def _analysis_decision(
