@@ -6,6 +6,7 @@
   var box = document.getElementById("inventory-filter");
   var only = document.getElementById("inventory-sensitive");
   var count = document.getElementById("inventory-count");
+  var template = count.getAttribute("data-template") || "{shown} / {total}";
   var groups = document.querySelectorAll("#inventory-table > tbody");
   var total = document.querySelectorAll("#inventory-table tr[data-search]").length;
   function apply() {
@@ -22,10 +23,25 @@
       });
       group.hidden = active && !any;
     });
-    count.textContent = shown + " of " + total + " columns shown";
+    count.textContent = template.replace("{shown}", String(shown)).replace("{total}", String(total));
   }
   box.addEventListener("input", apply);
   only.addEventListener("change", apply);
   form.hidden = false;
   apply();
+}());
+/* Printing (or "Save as PDF") opens every "Why this level" so the factors are on paper too. */
+(function () {
+  "use strict";
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("details.factors:not([open])"), function (d) {
+      d.open = true;
+      opened.push(d);
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
+  });
 }());

@@ -46,8 +46,36 @@ def test_compact_summary_when_many_columns() -> None:
     out = _printed(sample_scan_result(), max_rows=5)
     assert "Tables with sensitive columns" in out
     assert "5 of 7" in out
-    assert "full_name" not in out
+    assert "Sensitive columns\n" not in out and "PERSON 91%" not in out  # no per-column table
     assert "public.deal_stages" not in out  # nothing sensitive there
+
+
+def test_overall_risk_and_top_findings() -> None:
+    out = _printed(sample_scan_result())
+    assert "Overall risk: CRITICAL — 2 critical · 4 high · 4 medium · 1 low" in out
+    assert "Top findings" in out and "RSK004" in out and "public.contacts.religion" in out
+    assert "… and 6 more findings in the reports." in out
+    document = build_document(sample_scan_result())
+    top = [f for f in document["findings"] if f["fingerprint"] in document["risk"]["top_risks"]]
+    for f in top:
+        assert f["title"][:30] in out
+
+
+def test_critical_is_styled() -> None:
+    console = Console(
+        record=True, width=120, file=io.StringIO(), force_terminal=True, color_system="standard"
+    )
+    print_summary(build_document(sample_scan_result()), console)
+    ansi = console.export_text(styles=True)
+    assert "CRITICAL" in ansi and "\x1b[1;37;41m" in ansi
+
+
+def test_no_risk_section_without_assessment() -> None:
+    document = build_document(sample_scan_result())
+    document["risk"] = {}
+    console = Console(record=True, width=120, file=io.StringIO())
+    print_summary(document, console)
+    assert "Overall risk" not in console.export_text()
 
 
 def test_errors_are_red() -> None:

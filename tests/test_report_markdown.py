@@ -66,6 +66,34 @@ def test_hostile_names_cannot_inject() -> None:
     assert "\\*x\\*" in markdown
 
 
+def test_risk_and_findings_sections() -> None:
+    markdown = _render()
+    document = build_document(sample_scan_result())
+    assert "## Risk\n\nOverall risk: **CRITICAL** (highest column score 64/100)." in markdown
+    assert "Findings by level: critical 2 · high 4 · medium 4 · low 1 · info 0" in markdown
+    section = markdown[markdown.index("## Findings") : markdown.index("## Sensitive columns by category")]
+    rows = [line for line in section.splitlines() if line.startswith("| ")][1:]
+    assert len(rows) == len(document["findings"])
+    assert [row.split(" | ")[0][2:] for row in rows] == [f["level"] for f in document["findings"]]
+    assert (
+        "`RSK004`" in section and "GDPR-9" in section and "Revoke SELECT on religion from PUBLIC" in section
+    )
+
+
+def test_client_and_assessor_in_the_header() -> None:
+    document = build_document(sample_scan_result())
+    markdown = MarkdownRenderer().render(document, RenderOptions(client="Acme <Ltd>", assessor="J_Roe_"))
+    assert "- Client: Acme \\<Ltd\\>" in markdown and "- Assessor: J_Roe\\_" in markdown
+
+
+def test_hostile_principals_cannot_inject() -> None:
+    markdown = _render(hostile_scan_result())
+    section = markdown[markdown.index("## Findings") : markdown.index("## Sensitive columns by category")]
+    outside_code = re.sub(r"(`+).*?\1", "", section)
+    assert "<" not in outside_code.replace("\\<", ""), "every < of a principal or purpose is escaped"
+    assert "\\<svg onload=alert(5)\\>" in section
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [

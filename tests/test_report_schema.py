@@ -73,6 +73,20 @@ def test_enums_match_the_model(schema: dict[str, Any]) -> None:
         ("tables", 0, "columns", 1, "evidence", 0),
         ("tables", 0, "columns", 1, "stats"),
         ("errors", 0),
+        ("risk",),
+        ("risk", "overall"),
+        ("risk", "columns", 0),
+        ("risk", "columns", 0, "factors"),
+        ("risk", "columns", 0, "factors", "exposure"),
+        ("risk", "columns", 0, "readers", 0),
+        ("risk", "findings", 0),
+        ("risk", "rules", 0),
+        ("risk", "regulations", 0),
+        ("risk", "impact"),
+        ("risk", "impact", "breach_cost"),
+        ("risk", "impact", "fines", 0),
+        ("risk", "limitations"),
+        ("findings", 0),
     ],
 )
 def test_unknown_keys_are_drift(validator: Draft202012Validator, path: tuple[Any, ...]) -> None:
@@ -122,3 +136,42 @@ def _undocumented(node: Any, defs: dict[str, Any], where: str) -> list[str]:
 
 def test_every_field_is_documented(schema: dict[str, Any]) -> None:
     assert _undocumented(schema, schema["$defs"], "$") == []
+
+
+def test_risk_object_is_documented_and_consistent(
+    schema: dict[str, Any], validator: Draft202012Validator
+) -> None:
+    from crmscan.model import LEVELS
+    from crmscan.risk import JURISDICTIONS
+    from crmscan.risk.weights import TIERS
+
+    defs = schema["$defs"]
+    assert defs["level"]["enum"] == list(LEVELS)
+    assert defs["readerRisk"]["properties"]["tier"]["enum"] == list(TIERS)
+    assert defs["regulation"]["properties"]["jurisdiction"]["enum"] == list(JURISDICTIONS)
+    document = build_document(sample_scan_result())
+    risk = document["risk"]
+    assert set(risk) == set(defs["riskAssessment"]["required"])
+    engine = [f["fingerprint"] for f in document["findings"] if f["rule_id"].startswith("RSK")]
+    assert [d["fingerprint"] for d in risk["findings"]] == engine
+    cited = {r for f in document["findings"] for r in f["regulations"]}
+    assert {r["id"] for r in risk["regulations"]} == cited
+    for finding in document["findings"]:
+        assert finding["factors"], finding["rule_id"]
+
+
+def test_empty_risk_object_means_no_assessment(validator: Draft202012Validator) -> None:
+    document = copy.deepcopy(build_document(sample_scan_result()))
+    document["risk"] = {}
+    assert _errors(validator, document) == []
+    document["risk"] = {"overall": {"level": "high"}}
+    assert _errors(validator, document), "a partial risk object is drift, not 'no assessment'"
+
+
+def test_bad_risk_values_fail(validator: Draft202012Validator) -> None:
+    document = copy.deepcopy(build_document(sample_scan_result()))
+    document["risk"]["columns"][0]["level"] = "severe"
+    assert _errors(validator, document)
+    document = copy.deepcopy(build_document(sample_scan_result()))
+    document["risk"]["columns"][0]["score"] = 140
+    assert _errors(validator, document)

@@ -23,10 +23,17 @@ from crmscan.report.markdown import MarkdownRenderer  # noqa: E402
 
 
 def render_golden() -> dict[str, str]:
-    """Golden file name -> the text the renderer produces for the fixture today."""
+    """Golden file name -> the text the renderer produces for the fixture today.
+
+    The Chinese HTML report also has a golden file, rendered with a client and an assessor so the
+    cover's optional lines are covered too.
+    """
     document = build_document(sample_scan_result())
     options = RenderOptions()
-    return {r.filename: r.render(document, options) for r in (HtmlRenderer(), MarkdownRenderer())}
+    golden = {r.filename: r.render(document, options) for r in (HtmlRenderer(), MarkdownRenderer())}
+    zh = RenderOptions(title="crmscan 数据隐私报告", client="示例客户有限公司", assessor="张三", lang="zh")
+    golden["report.zh.html"] = HtmlRenderer().render(document, zh)
+    return golden
 
 
 def main(argv: list[str]) -> int:

@@ -21,12 +21,22 @@ from crmscan.model import CATEGORIES
 MAX_COLUMN_ROWS = 40
 
 _SENSITIVITY_STYLE = {"high": "bold red", "moderate": "yellow", "low": "cyan", "none": "dim"}
+_LEVEL_STYLE = {
+    "critical": "bold white on red",
+    "high": "bold red",
+    "medium": "yellow",
+    "low": "cyan",
+    "info": "dim",
+}
+#: Findings listed in the terminal; the rest are in the report files.
+TOP_FINDINGS = 5
 
 
 def print_summary(document: dict[str, Any], console: Console, *, max_rows: int = MAX_COLUMN_ROWS) -> None:
-    """Headline, category counts, sensitive columns (or one line per table when many), errors."""
+    """Headline, overall risk and top findings, category counts, sensitive columns (or tables), errors."""
     summary = document["summary"]
     console.print(_headline(summary))
+    _print_risk(document, console)
     if not document["tables"]:
         console.print(Text("No tables were scanned.", style="yellow"))
     elif not summary["sensitive_columns"]:
@@ -108,6 +118,50 @@ def _table_summary(tables: list[dict[str, Any]]) -> Table:
                 _sensitivity(t["sensitivity"]),
             )
     return grid
+
+
+def _print_risk(document: dict[str, Any], console: Console, top: int = TOP_FINDINGS) -> None:
+    """Overall level, findings per level and the most severe findings, when the risk engine ran."""
+    risk = document.get("risk") or {}
+    if not risk:
+        return
+    overall = risk["overall"]
+    levels = [f["level"] for f in document["findings"]]  # every producer's findings, not only the engine's
+    worst = min([*levels, overall["level"]], key=list(_LEVEL_STYLE).index)
+    line = Text.assemble(("Overall risk: ", "bold"), (worst.upper(), _LEVEL_STYLE[worst]))
+    counts = [(level, levels.count(level)) for level in _LEVEL_STYLE if levels.count(level)]
+    if counts:
+        line.append(" — ")
+        for i, (level, n) in enumerate(counts):
+            if i:
+                line.append(" · ", style="dim")
+            line.append(f"{n} {level}", style=_LEVEL_STYLE[level])
+    else:
+        line.append(" — no findings")
+    console.print(line)
+    by_fp = {f["fingerprint"]: f for f in document["findings"]}
+    findings = [by_fp[fp] for fp in risk.get("top_risks", []) if fp in by_fp][:top] or document["findings"][
+        :top
+    ]
+    if not findings:
+        return
+    grid = Table(box=box.SIMPLE_HEAD, title="Top findings", title_justify="left", pad_edge=False)
+    for header in ("Level", "Rule", "Object", "Finding"):
+        grid.add_column(header, overflow="fold")
+    for f in findings:
+        where = ".".join(p for p in (f["table"], f["column"]) if p) or f["source"]
+        grid.add_row(
+            Text(f["level"], style=_LEVEL_STYLE.get(f["level"], "")),
+            Text(f["rule_id"]),
+            Text(where),
+            Text(f["title"]),
+        )
+    console.print(grid)
+    more = len(document["findings"]) - len(findings)
+    if more > 0:
+        console.print(
+            Text(f"… and {more} more finding{'s' if more != 1 else ''} in the reports.", style="dim")
+        )
 
 
 def _print_errors(errors: list[dict[str, Any]], console: Console) -> None:

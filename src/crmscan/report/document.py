@@ -22,7 +22,7 @@ from crmscan.model import (
 )
 
 #: Major bumps break readers; minor bumps only add fields.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 def build_document(result: ScanResult) -> dict[str, Any]:

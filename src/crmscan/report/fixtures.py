@@ -5,10 +5,18 @@ depend on the clock, the environment or randomness. It covers every category, ev
 level, several sensitivities, an unknown-ish row count, a table-level and a column-level error, and
 evidence with masked examples, so a template change that drops one of them shows up in a golden diff.
 Examples are written already masked, as the classifier would emit them: no raw value ever appears.
+
+The database source carries a grants set (PUBLIC, an internal role, a support role, a third-party
+agency, a BI service account, with purposes and head counts) resolved into readers by the real
+:func:`crmscan.exposure.readers_for`; the file source has none, so its columns show "exposure unknown".
+The risk engine then runs on the result exactly as in a scan, so findings and the ``risk`` object come
+from the real rules in ``rules/`` and the golden files change whenever a weight or rule text does.
 """
 
 from __future__ import annotations
 
+from crmscan.exposure import readers_for
+from crmscan.grants.model import Grant, GrantSet, Principal
 from crmscan.model import (
     ColumnResult,
     ColumnStats,
@@ -23,6 +31,7 @@ from crmscan.model import (
     TableRef,
     TableResult,
 )
+from crmscan.risk import JURISDICTIONS, assess
 
 STARTED = "2026-01-01T00:00:00Z"
 FINISHED = "2026-01-01T00:00:42Z"
@@ -32,8 +41,16 @@ _DB = "crm_db"
 _FILES = "exports"
 
 
-def sample_scan_result() -> ScanResult:
-    """Two sources, five scanned tables (one with nothing sensitive), two errors; same on every call."""
+def sample_scan_result(jurisdictions: tuple[str, ...] = JURISDICTIONS) -> ScanResult:
+    """Two sources, five scanned tables (one with nothing sensitive), two errors, grants on the database
+    source, and the risk assessment for *jurisdictions*; the same on every call."""
+    result = _bare_sample()
+    _attach_grants(result)
+    assess(result, jurisdictions)
+    return result
+
+
+def _bare_sample() -> ScanResult:
     return ScanResult(
         tool_version=TOOL_VERSION,
         started=STARTED,
@@ -157,6 +174,7 @@ def _contacts() -> TableResult:
                     Evidence("name", "PII020", "column name matches a birth-date pattern"),
                     Evidence("type", "PII020", "declared type is date"),
                 ],
+                facts={"minors_under_14": 0.004, "minors_under_16": 0.011, "minors_under_18": 0.023},
             ),
             ColumnResult(
                 name="religion",
@@ -177,6 +195,7 @@ def _contacts() -> TableResult:
                         ("C*******", "M*****"),
                     ),
                 ],
+                stats=ColumnStats(sampled=1000, non_null=42, distinct=6, mean_length=8.1),
             ),
             _plain("created_at", "timestamp", "timestamptz", 1000, 997),
         ],
@@ -375,11 +394,58 @@ def _users() -> TableResult:
     )
 
 
+def _grants() -> GrantSet:
+    """Who can read the database source: one of each exposure tier the risk model knows."""
+    gs = GrantSet(source="grants-file")
+    principals = [
+        Principal("PUBLIC", "public", member_count=310, purpose="company directory"),
+        Principal("sales", "role", member_count=42, purpose="account management and pipeline", mfa=True),
+        Principal("support", "role", member_count=18, purpose="handling customer cases", mfa=False),
+        Principal(
+            "mailer_agency",
+            "third_party",
+            member_count=4,
+            third_party=True,
+            purpose="email campaigns",
+            mfa=False,
+        ),
+        Principal("bi_service", "service", purpose="reporting", can_login=True, mfa=False),
+    ]
+    gs.principals = {p.name: p for p in principals}
+
+    def read(principal: str, table: str, column: str | None = None) -> Grant:
+        kind = "column" if column else "table"
+        return Grant(principal, "SELECT", kind, "grants-file", "public", table, column)  # type: ignore[arg-type]
+
+    gs.grants = [
+        read("PUBLIC", "contacts", "full_name"),
+        read("PUBLIC", "contacts", "religion"),
+        read("sales", "contacts"),
+        read("sales", "payments"),
+        read("support", "support_tickets"),
+        read("support", "contacts", "email"),
+        read("mailer_agency", "contacts", "email"),
+        read("mailer_agency", "support_tickets", "body"),
+        read("bi_service", "payments", "amount"),
+        read("bi_service", "deal_stages"),
+    ]
+    return gs
+
+
+def _attach_grants(result: ScanResult) -> None:
+    gs = _grants()
+    tables = [t for t in result.tables if t.ref.source == _DB]
+    result.grants[_DB] = gs
+    result.readers.update(readers_for(gs, tables))
+
+
 def empty_scan_result() -> ScanResult:
     """A scan that found no tables at all: every renderer must still produce a sensible report."""
-    return ScanResult(
+    result = ScanResult(
         tool_version=TOOL_VERSION, started=STARTED, finished=STARTED, sources=[], settings=ScanSettings()
     )
+    assess(result, JURISDICTIONS)
+    return result
 
 
 #: Names a hostile or merely unlucky source can contain: HTML, Markdown table breakers, rich markup.
@@ -387,6 +453,8 @@ HOSTILE_TABLE = '"><img src=x onerror=alert(1)>'
 HOSTILE_COLUMN = "<script>alert('x')</script>"
 HOSTILE_PIPE_COLUMN = "a|b `c` [/] [bold]d[/bold]"
 HOSTILE_MESSAGE = "bad value </td><script>alert(2)</script> [link](javascript:alert(3)) | *x*"
+HOSTILE_PRINCIPAL = "<svg onload=alert(5)>|[red]agency[/red]"
+HOSTILE_PURPOSE = "marketing <b>campaigns</b> | `x`"
 
 
 def hostile_scan_result() -> ScanResult:
@@ -411,7 +479,7 @@ def hostile_scan_result() -> ScanResult:
         sensitivity=Sensitivity.MODERATE,
         confidence=0.8,
     )
-    return ScanResult(
+    result = ScanResult(
         tool_version=TOOL_VERSION,
         started=STARTED,
         finished=FINISHED,
@@ -435,3 +503,16 @@ def hostile_scan_result() -> ScanResult:
             )
         ],
     )
+    gs = GrantSet(source="grants-file")
+    gs.principals = {
+        HOSTILE_PRINCIPAL: Principal(HOSTILE_PRINCIPAL, "third_party", 3, True, HOSTILE_PURPOSE),
+        "PUBLIC": Principal("PUBLIC", "public"),
+    }
+    gs.grants = [
+        Grant(HOSTILE_PRINCIPAL, "SELECT", "table", "grants-file", None, HOSTILE_TABLE),
+        Grant("PUBLIC", "SELECT", "column", "grants-file", None, HOSTILE_TABLE, HOSTILE_COLUMN),
+    ]
+    result.grants["src<1>"] = gs
+    result.readers.update(readers_for(gs, result.tables))
+    assess(result, JURISDICTIONS)
+    return result

@@ -27,10 +27,12 @@ class MarkdownRenderer:
     filename = "report.md"
 
     def render(self, document: dict[str, Any], options: RenderOptions) -> str:
-        """Header, summary, category counts, sensitive columns, and what could not be scanned."""
+        """Header, summary, risk and findings, category counts, sensitive columns, what was not scanned."""
         parts = [
-            _header(document, options.title),
+            _header(document, options),
             _summary(document["summary"]),
+            _risk(document),
+            _findings(document),
             _categories(document["summary"]),
             _sensitive_columns(document["tables"]),
             _errors(document["errors"]),
@@ -76,7 +78,8 @@ def _table(header: list[str], rows: list[list[str]], align: str = "") -> str:
     return "\n".join(lines)
 
 
-def _header(document: dict[str, Any], title: str) -> str:
+def _header(document: dict[str, Any], options: RenderOptions) -> str:
+    title = options.title
     scan = document["scan"]
     settings = scan["settings"]
     sources = ", ".join(code(s, in_table=False) for s in scan["sources"]) or "none"
@@ -94,6 +97,10 @@ def _header(document: dict[str, Any], title: str) -> str:
         f"- Sources: {sources}",
         f"- Sample: {sample}",
     ]
+    if options.client:
+        lines.insert(4, f"- Client: {text(options.client)}")
+    if options.assessor:
+        lines.insert(5 if options.client else 4, f"- Assessor: {text(options.assessor)}")
     for key in ("include", "exclude"):
         if settings[key]:
             lines.append(
@@ -117,6 +124,54 @@ def _summary(summary: dict[str, Any]) -> str:
     )
     table = _table(["Tables", "Columns", "Sensitive columns", "Rows", "Not scanned"], [row], "rrrrr")
     return f"## Summary\n\n{table}\n\nColumns by sensitivity: {by_level}"
+
+
+def _risk(document: dict[str, Any]) -> str:
+    """Overall level and counts per level, from the risk assessment."""
+    risk = document.get("risk") or {}
+    heading = "## Risk\n\n"
+    if not risk:
+        return heading + "No risk assessment was run."
+    overall = risk["overall"]
+    # Every producer's findings count (risk engine, policies, migrations), as in the findings table.
+    levels = [f["level"] for f in document["findings"]]
+    counts = " · ".join(f"{level} {levels.count(level)}" for level in overall["findings_by_level"])
+    worst = min(levels + [overall["level"]], key=list(overall["findings_by_level"]).index)
+    columns = " · ".join(f"{level} {n}" for level, n in overall["columns_by_level"].items())
+    lines = [
+        f"Overall risk: **{worst.upper()}** (highest column score {overall['score']:.0f}/100).",
+        "",
+        f"Findings by level: {counts}",
+        "",
+        f"Sensitive columns by risk level: {columns}",
+    ]
+    cited = ", ".join(r["id"] for r in risk.get("regulations", []))
+    if cited:
+        lines += ["", f"Regulations cited ({text(', '.join(risk['jurisdictions']))}): {text(cited)}"]
+    return heading + "\n".join(lines)
+
+
+def _findings(document: dict[str, Any]) -> str:
+    """Every finding, most severe first, with readers, legal references and the remediation."""
+    heading = "## Findings\n\n"
+    if not document.get("risk"):
+        return heading + "No risk assessment was run."
+    if not document["findings"]:
+        return heading + "No findings."
+    rows = [
+        [
+            text(f["level"]),
+            code(f["rule_id"]),
+            code(".".join(p for p in (f["table"], f["column"]) if p) or f["source"]),
+            text(f["message"]),
+            ", ".join(code(r) for r in f["readers"]) or "—",
+            text(", ".join(f["regulations"])) or "—",
+            text(f["remediation"]),
+        ]
+        for f in document["findings"]
+    ]
+    header = ["Level", "Rule", "Object", "Finding", "Readers", "Regulations", "Remediation"]
+    return heading + _table(header, rows)
 
 
 def _categories(summary: dict[str, Any]) -> str:
