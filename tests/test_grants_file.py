@@ -62,6 +62,7 @@ def test_example_loads_and_resolves_against_the_crm_catalog() -> None:
         ("contacts", "full_name"),
         ("contacts", "country"),
         ("contacts", "marketing_opt_in"),
+        ("contacts", None),  # the demo's deliberate over-grant: the whole contacts table
         ("leads", None),
     }
     agency_leads = [
