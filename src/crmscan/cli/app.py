@@ -14,7 +14,10 @@ import sys
 import typer
 
 from crmscan import __version__
+from crmscan.cli import baseline as baseline_cmd
 from crmscan.cli import demo as demo_cmd
+from crmscan.cli import diff as diff_cmd
+from crmscan.cli import policy as policy_cmd
 from crmscan.cli import scan as scan_cmd
 
 app = typer.Typer(
@@ -26,8 +29,12 @@ app = typer.Typer(
 )
 app.command("scan")(scan_cmd.scan)
 app.command("demo")(demo_cmd.demo)
+app.command("diff")(diff_cmd.diff)
+app.add_typer(baseline_cmd.app, name="baseline")
+app.add_typer(policy_cmd.app, name="policy")
 
-#: Exit code for a crash: distinct from 2 (usage) so CI can tell a bug from a typo.
+#: Exit code for a crash: distinct from 2 (usage) so CI can tell a bug from a typo
+#: (the whole contract: :mod:`crmscan.gating.exitcodes`).
 INTERNAL_ERROR = 4
 
 
@@ -39,7 +46,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version."
+    ),
 ) -> None:
     """Find, classify and risk-assess sensitive data in CRM databases and exports."""
 
@@ -49,7 +58,10 @@ def main(argv: list[str] | None = None) -> None:
     from crmscan.errors import CrmscanError, safe_message
 
     try:
-        app(args=argv, standalone_mode=False)
+        # With standalone_mode=False click returns a typer.Exit's code instead of raising it.
+        code = app(args=argv, standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except CrmscanError as exc:
         typer.echo(f"crmscan: error: {exc}", err=True)
         sys.exit(exc.exit_code)
@@ -66,7 +78,11 @@ def main(argv: list[str] | None = None) -> None:
         if os.environ.get("CRMSCAN_DEBUG"):
             raise
         if isinstance(exc, ImportError) and exc.name:
-            typer.echo(f"crmscan: error: module '{exc.name}' is missing; reinstall crmscan with its extras", err=True)
+            typer.echo(
+                f"crmscan: error: module '{exc.name}' is missing; reinstall crmscan with its extras", err=True
+            )
             sys.exit(INTERNAL_ERROR)
-        typer.echo(f"crmscan: internal error: {safe_message(exc)} (set CRMSCAN_DEBUG=1 for details)", err=True)
+        typer.echo(
+            f"crmscan: internal error: {safe_message(exc)} (set CRMSCAN_DEBUG=1 for details)", err=True
+        )
         sys.exit(INTERNAL_ERROR)

@@ -8,9 +8,11 @@ import typer
 
 from crmscan.cli import options
 
+DemoOut = typer.Option(Path("crmscan-report"), "--out", "-o", help="Folder the demo reports are written to.")
+
 
 def demo(
-    out: Path = typer.Option(Path("crmscan-report"), "--out", "-o", help="Folder the demo reports are written to."),
+    out: Path = DemoOut,
     fmt: str = options.Formats,
     nlp_model: str = options.NlpModel,
     lang: str = options.Lang,
