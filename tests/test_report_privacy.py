@@ -68,7 +68,7 @@ def _sensitive_values() -> set[str]:
 def _leaked(values: set[str], text: str) -> list[str]:
     """Values found in *text*; digit-only values must stand alone (a postcode inside a fingerprint or
     inside the figure 113000 is a coincidence, not a leak)."""
-    tokens = set(re.findall(r"\d+", text))
+    tokens = set(re.findall(r"(?<![0-9A-Za-z])\d+(?![0-9A-Za-z])", text))
     return sorted(v for v in values if (v in tokens if v.isdigit() else v in text))
 
 
@@ -91,7 +91,7 @@ def test_same_input_same_json_apart_from_timestamps(reports: dict[str, str], tmp
         ScanOptions(
             sources=[str(DEMO / "crm.sqlite"), str(DEMO / "exports")],
             out=tmp_path,
-            formats=[OutputFormat.JSON],
+            formats=list(OutputFormat),
             quiet=True,
         )
     )

@@ -47,6 +47,7 @@ def run_scan(
     progress: ProgressHook | None = None,
     connector_options: dict[str, object] | None = None,
     grants_file: Path | None = None,
+    on_source: Callable[[Connector, ScanResult], None] | None = None,
 ) -> ScanResult:
     """Scan every source and return the combined result.
 
@@ -80,6 +81,8 @@ def run_scan(
             result.sources.append(connector.label)
             _scan_source(connector, settings, classifier, result, jobs, progress)
             _attach_grants(connector, file_grants, result)
+            if on_source is not None:  # while the connector is open (migration file/line locations)
+                on_source(connector, result)
     finally:
         for connector in connectors:
             try:

@@ -86,6 +86,11 @@ def group_sources(sources: list[str]) -> list[str | list[str]]:
 
 def open_migrations(paths: list[str], *, dialect: str | None = None) -> Connector:
     """Several .sql files as one source, applied in the order given."""
+    import os
+
     from crmscan.connectors.migrations import MigrationConnector
 
-    return MigrationConnector([Path(p) for p in paths], dialect=dialect)  # type: ignore[arg-type]
+    # Label the group by its folder, not the file list: adding 003.sql must not change the source
+    # name, which is part of every finding's fingerprint.
+    folder = os.path.commonpath([str(Path(p).parent) for p in paths]) or "."
+    return MigrationConnector([Path(p) for p in paths], dialect=dialect, label=folder)  # type: ignore[arg-type]
