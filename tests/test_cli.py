@@ -85,3 +85,9 @@ def test_demo_command(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "demo" / "report.html").exists()
     assert "report.html" in out.stdout + out.stderr
+
+
+def test_unknown_language_fails_before_scanning(tmp_path: Path) -> None:
+    out = crmscan("scan", str(DEMO / "crm.sqlite"), "--lang", "fr", "--out", str(tmp_path / "r"))
+    assert out.returncode == 2 and "--lang: unknown language 'fr'" in out.stderr
+    assert not (tmp_path / "r").exists()

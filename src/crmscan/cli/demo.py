@@ -33,7 +33,7 @@ def demo(
             grants=demo_dir / "grants.yaml",
             nlp_model=nlp_model,
             client="Example CRM (demo data)",
-            lang=lang,
+            lang=options.parse_lang(lang),
             jurisdictions=options.parse_jurisdictions(jurisdiction),
             title="crmscan demo: example CRM",
             quiet=quiet,

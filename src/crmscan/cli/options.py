@@ -84,6 +84,16 @@ def parse_fail_on(value: str | None) -> str | None:
 JURISDICTIONS = ("gdpr", "ccpa", "pipl", "lgpd", "hipaa", "pci", "glba")
 
 
+def parse_lang(text: str) -> str:
+    """The report language, checked before anything is scanned."""
+    from crmscan.report.html import LANGUAGES
+
+    lang = text.strip().lower()
+    if lang not in LANGUAGES:
+        raise UsageError(f"--lang: unknown language '{text}'; choose from {', '.join(LANGUAGES)}")
+    return lang
+
+
 def parse_jurisdictions(text: str) -> tuple[str, ...]:
     """``"gdpr,pipl"`` → ``("gdpr", "pipl")``; ``all`` → every jurisdiction; unknown names: usage error."""
     parts = [p.strip().lower() for p in text.split(",") if p.strip()]
