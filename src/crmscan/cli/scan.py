@@ -67,7 +67,7 @@ def scan(
         title=title,
         client=client,
         assessor=assessor,
-        lang=lang,
+        lang=options.parse_lang(lang),
         jurisdictions=options.parse_jurisdictions(jurisdiction),
         quiet=quiet,
         policies=tuple(policy),
