@@ -18,7 +18,12 @@ def crmscan(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
     env = {**os.environ, "COLUMNS": "120"}
     env.pop("CRMSCAN_DEBUG", None)
     return subprocess.run(
-        [sys.executable, "-m", "crmscan", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=300
+        [sys.executable, "-m", "crmscan", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=300,
     )
 
 
@@ -27,7 +32,8 @@ def test_help_does_not_import_heavy_modules() -> None:
         "import sys\n"
         "from crmscan.cli.app import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('pandas', 'spacy', 'presidio_analyzer', 'sqlalchemy', 'pyarrow') if m in sys.modules]\n"
+        "heavy = ('pandas', 'spacy', 'presidio_analyzer', 'sqlalchemy', 'pyarrow')\n"
+        "heavy = [m for m in heavy if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
@@ -59,7 +65,15 @@ def test_unknown_option_is_a_usage_error() -> None:
 
 def test_scan_writes_requested_formats(tmp_path: Path) -> None:
     out = crmscan(
-        "scan", str(DEMO / "crm.sqlite"), "--format", "json,md", "--out", str(tmp_path), "--include", "contacts", "-q"
+        "scan",
+        str(DEMO / "crm.sqlite"),
+        "--format",
+        "json,md",
+        "--out",
+        str(tmp_path),
+        "--include",
+        "contacts",
+        "-q",
     )
     assert out.returncode == 0, out.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json", "report.md"]
@@ -70,7 +84,9 @@ def test_scan_writes_requested_formats(tmp_path: Path) -> None:
 def test_broken_source_is_listed_and_the_rest_scanned(tmp_path: Path) -> None:
     exports = tmp_path / "exports"
     exports.mkdir()
-    (exports / "good.csv").write_text("email,city\nann@example.com,Lisbon\nbob@example.org,Porto\n", encoding="utf-8")
+    (exports / "good.csv").write_text(
+        "email,city\nann@example.com,Lisbon\nbob@example.org,Porto\n", encoding="utf-8"
+    )
     (exports / "broken.xlsx").write_bytes(b"this is not a zip file")
     out = crmscan("scan", str(exports), "--format", "json", "--out", str(tmp_path / "r"), "-q")
     assert out.returncode == 0, out.stderr

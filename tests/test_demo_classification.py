@@ -21,7 +21,9 @@ DEMO = Path(__file__).resolve().parent.parent / "examples" / "demo_crm"
 def demo_scan(nlp_classifier) -> ScanResult:
     from crmscan.scan import run_scan
 
-    return run_scan([str(DEMO / "crm.sqlite"), str(DEMO / "exports")], ScanSettings(nlp_model="auto"), nlp_classifier)
+    return run_scan(
+        [str(DEMO / "crm.sqlite"), str(DEMO / "exports")], ScanSettings(nlp_model="auto"), nlp_classifier
+    )
 
 
 def _labels() -> list[tuple[str, str, str, dict]]:
@@ -49,7 +51,9 @@ def _matches(predicted: list[str], label: dict) -> bool:
 @pytest.mark.parametrize(
     ("source", "table", "column", "label"), LABELS, ids=[f"{s}:{t}.{c}" for s, t, c, _ in LABELS]
 )
-def test_demo_column_category(demo_scan: ScanResult, source: str, table: str, column: str, label: dict) -> None:
+def test_demo_column_category(
+    demo_scan: ScanResult, source: str, table: str, column: str, label: dict
+) -> None:
     tables = {t.ref.name: t for t in demo_scan.tables}
     assert table in tables, f"{table} was not scanned; errors: {demo_scan.errors}"
     columns = {c.name: c for c in tables[table].columns}

@@ -39,7 +39,9 @@ def test_rule_case(case: dict, classifier) -> None:
         assert rule.id not in fired, f"{rule.id} fired on {case['column']}: {result.evidence}"
     else:
         assert case["expect"] == rule.entity
-        assert case["expect"] in entities, f"{case['expect']} not found for {case['column']}: {result.evidence}"
+        assert case["expect"] in entities, (
+            f"{case['expect']} not found for {case['column']}: {result.evidence}"
+        )
 
 
 def test_every_rule_has_positive_and_negative_cases() -> None:

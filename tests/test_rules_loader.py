@@ -45,7 +45,11 @@ def _line_of(path: Path, needle: str) -> int:
 
 def test_unknown_field_names_file_line_rule_and_field(tmp_path: Path) -> None:
     folder = _copy_rules(tmp_path)
-    path = _break(folder, "    min_match_ratio: 0.6\n    value_alone: false\n", "    min_match_ratio: 0.6\n    valu_alone: false\n")
+    path = _break(
+        folder,
+        "    min_match_ratio: 0.6\n    value_alone: false\n",
+        "    min_match_ratio: 0.6\n    valu_alone: false\n",
+    )
     with pytest.raises(RuleError) as err:
         load_rules(folder)
     message = str(err.value)

@@ -78,5 +78,7 @@ def test_unopenable_source_is_an_error_not_a_crash(tmp_path: Path, classifier) -
     db = _crm(tmp_path / "crm.db")
     result = run_scan(["postgresql://auditor:s3cret@127.0.0.1:1/nope", str(db)], ScanSettings(), classifier)
     assert {t.ref.name for t in result.tables} == {"contacts", "products"}
-    assert result.errors and all("s3cret" not in e.message and "s3cret" not in e.source for e in result.errors)
+    assert result.errors and all(
+        "s3cret" not in e.message and "s3cret" not in e.source for e in result.errors
+    )
     assert all("s3cret" not in s for s in result.sources)

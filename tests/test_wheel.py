@@ -42,7 +42,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_installed_wheel_scans_from_another_directory(installed: Path, tmp_path: Path) -> None:
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]); "
-        "import crmscan.resources as r; assert str(r.data_dir('rules')).startswith(sys.argv[1]), r.data_dir('rules'); "
+        "import crmscan.resources as r; "
+        "assert str(r.data_dir('rules')).startswith(sys.argv[1]), r.data_dir('rules'); "
         "from crmscan.cli.app import main; main(sys.argv[2:])"
     )
     out = subprocess.run(

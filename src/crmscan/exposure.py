@@ -23,7 +23,9 @@ def load_grants(path: Path) -> GrantSet:
         UsageError: the file is missing or malformed (the message names file, entry and field).
     """
     if not path.is_file():
-        raise UsageError(f"--grants {path}: no such file; give a grants YAML/CSV or a FieldPermissions export")
+        raise UsageError(
+            f"--grants {path}: no such file; give a grants YAML/CSV or a FieldPermissions export"
+        )
     if path.suffix.lower() == ".csv" and _is_field_permissions(path):
         from crmscan.grants.salesforce import load_field_permissions
 
@@ -85,6 +87,9 @@ def _one_per_principal(readers: list[Reader]) -> list[Reader]:
     best: dict[str, Reader] = {}
     for r in readers:
         current = best.get(r.principal)
-        if current is None or (r.requires_set_role, len(r.via)) < (current.requires_set_role, len(current.via)):
+        if current is None or (r.requires_set_role, len(r.via)) < (
+            current.requires_set_role,
+            len(current.via),
+        ):
             best[r.principal] = r
     return sorted(best.values(), key=lambda r: r.principal)

@@ -218,7 +218,10 @@ class Classifier:
                 if conf >= ACCEPT:
                     return _Decision(rule, conf, ratio, matched, "name+value", [*name_ev, value_ev]), None
             if name_w and rule.value.vocabulary and _coded(col):
-                evidence = [*name_ev, Evidence("value", rule.id, "values are codes (e.g. 1/2/3); judged by name", None, n)]
+                evidence = [
+                    *name_ev,
+                    Evidence("value", rule.id, "values are codes (e.g. 1/2/3); judged by name", None, n),
+                ]
                 return _Decision(rule, name_w * 0.9, 0.0, 0, "name", evidence), None
             if name_w:
                 note = Evidence(
@@ -236,9 +239,13 @@ class Classifier:
             basis = "name"
             evidence = list(name_ev)
             if protected and n >= MIN_VALUES:
-                evidence.append(Evidence("protection", rule.id, "values are protected; judged by name", None, n))
+                evidence.append(
+                    Evidence("protection", rule.id, "values are protected; judged by name", None, n)
+                )
             if n == 0:
-                evidence.append(Evidence("value", rule.id, "no non-null values sampled; judged by name", 0, 0))
+                evidence.append(
+                    Evidence("value", rule.id, "no non-null values sampled; judged by name", 0, 0)
+                )
             return _Decision(rule, conf, 0.0, 0, basis, evidence), None
         return None, None
 
@@ -508,7 +515,10 @@ def _result(
         protection=prot,
         evidence=evidence,
         stats=ColumnStats(
-            sampled=col.sampled, non_null=col.non_null, distinct=len(col.distinct), mean_length=col.mean_length
+            sampled=col.sampled,
+            non_null=col.non_null,
+            distinct=len(col.distinct),
+            mean_length=col.mean_length,
         ),
         facts=facts,
     )
@@ -523,7 +533,10 @@ def _birth_date_facts(col: v.PreparedColumn) -> dict[str, float]:
     total = int(weights.sum())
     if not total:
         return {}
-    return {f"minors_under_{limit}": round(float(weights[ages < limit].sum()) / total, 4) for limit in (14, 16, 18)}
+    return {
+        f"minors_under_{limit}": round(float(weights[ages < limit].sum()) / total, 4)
+        for limit in (14, 16, 18)
+    }
 
 
 def _infer_type(series: pd.Series) -> str:

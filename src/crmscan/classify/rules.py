@@ -11,12 +11,13 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from crmscan.errors import RuleError
+from crmscan.yamlerrors import describe
 
 CategoryName = Literal["pii", "financial", "health", "special", "credential"]
 SensitivityName = Literal["low", "moderate", "high"]
@@ -241,41 +242,8 @@ def _load_pack(path: Path, model: type[BaseModel], list_key: str) -> BaseModel:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise RuleError(_describe(path, node, data, list_key, exc)) from None
-
-
-def _describe(path: Path, node: Any, data: Any, list_key: str, exc: ValidationError) -> str:
-    """One line: ``file:line: rule PII001: field 'value.pattern': message``."""
-    err = exc.errors()[0]
-    loc = list(err["loc"])
-    line = _line_of(node, loc)
-    where = f"{path}:{line}" if line else str(path)
-    who = ""
-    if len(loc) >= 2 and loc[0] == list_key and isinstance(loc[1], int):
-        item = data[list_key][loc[1]] if isinstance(data, dict) else None
-        ident = item.get("id") if isinstance(item, dict) else None
-        who = f"rule {ident or '#' + str(loc[1] + 1)}: "
-        loc = loc[2:]
-    field = ".".join(str(p) for p in loc) or "(entry)"
-    msg = err["msg"].removeprefix("Value error, ")
-    if err["type"] == "extra_forbidden":
-        msg = "unknown field (check the spelling against rules/README.md)"
-    return f"{where}: {who}field '{field}': {msg}"
-
-
-def _line_of(node: Any, loc: list[Any]) -> int | None:
-    """Follow *loc* through the composed YAML node tree to the 1-based line of the offending item."""
-    line = None
-    for part in loc:
-        if node is None:
-            break
-        line = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-            node = next((v for k, v in node.value if k.value == part), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-        else:
-            break
-    if node is not None:
-        line = node.start_mark.line + 1
-    return line
+        raise RuleError(
+            describe(
+                path, node, data, list_key, exc, unknown_hint="check the spelling against CONTRIBUTING.md"
+            )
+        ) from None

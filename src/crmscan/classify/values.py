@@ -78,7 +78,9 @@ def prepare(series: pd.Series) -> PreparedColumn:
     """Reduce a sampled column to what the matchers need, with Arrow kernels over the whole column."""
     strings = to_strings(series)
     if not strings:
-        return PreparedColumn(len(series), 0, pa.array([], type=pa.string()), np.zeros(0, np.int64), 0.0, False)
+        return PreparedColumn(
+            len(series), 0, pa.array([], type=pa.string()), np.zeros(0, np.int64), 0.0, False
+        )
     arr = pa.array(strings, type=pa.string())
     n = len(strings)
     vc = pc.value_counts(arr)
@@ -144,7 +146,9 @@ def in_vocabulary(values: pa.Array, terms: frozenset[str]) -> np.ndarray:
     if len(values) == 0:
         return np.zeros(0, dtype=bool)
     folded = pc.utf8_lower(values)
-    return pc.is_in(folded, value_set=pa.array(sorted(terms), type=pa.string())).to_numpy(zero_copy_only=False)
+    return pc.is_in(folded, value_set=pa.array(sorted(terms), type=pa.string())).to_numpy(
+        zero_copy_only=False
+    )
 
 
 @lru_cache(maxsize=256)

@@ -35,6 +35,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from crmscan.errors import RuleError
+from crmscan.yamlerrors import describe, line_of
 
 Severity = Literal["critical", "high", "medium", "low"]
 CategoryName = Literal["pii", "financial", "health", "special", "credential"]
@@ -225,7 +226,7 @@ def load_policies(extra: list[Path] | tuple[Path, ...] = (), *, builtin: bool = 
         parsed, node = _load_file(path)
         tags.update({name: tuple(globs) for name, globs in parsed.tags.items()})
         for index, policy in enumerate(parsed.policies):
-            line = _line_of(node, ["policies", index])
+            line = line_of(node, ["policies", index])
             for key in (policy.id, *policy.aliases):
                 if key in seen:
                     where = f"{path}:{line}" if line else str(path)
@@ -236,7 +237,7 @@ def load_policies(extra: list[Path] | tuple[Path, ...] = (), *, builtin: bool = 
                 seen[key] = path
             policies.append((policy, path, node, index))
         for index, pid in enumerate(parsed.disable):
-            disabled.append((pid, path, _line_of(node, ["disable", index])))
+            disabled.append((pid, path, line_of(node, ["disable", index])))
     for pid, path, line in disabled:
         if pid not in seen:
             where = f"{path}:{line}" if line else str(path)
@@ -252,7 +253,7 @@ def load_policies(extra: list[Path] | tuple[Path, ...] = (), *, builtin: bool = 
         for field in ("entity", "not_entity"):
             for glob in getattr(policy.when, field):
                 if entities and not any(fnmatch.fnmatchcase(e, glob.upper()) for e in entities):
-                    line = _line_of(node, ["policies", index, "when", field])
+                    line = line_of(node, ["policies", index, "when", field])
                     where = f"{path}:{line}" if line else str(path)
                     raise RuleError(
                         f"{where}: policy {policy.id}: field 'when.{field}': {glob!r} matches no entity type "
@@ -261,7 +262,7 @@ def load_policies(extra: list[Path] | tuple[Path, ...] = (), *, builtin: bool = 
         for field in ("table_tag", "not_table_tag"):
             for tag in getattr(policy.when, field):
                 if tag not in tags:
-                    line = _line_of(node, ["policies", index, "when", field])
+                    line = line_of(node, ["policies", index, "when", field])
                     where = f"{path}:{line}" if line else str(path)
                     known = ", ".join(sorted(tags)) or "none"
                     raise RuleError(
@@ -301,44 +302,14 @@ def _load_file(path: Path) -> tuple[PolicyFile, Any]:
     try:
         return PolicyFile.model_validate(data), node
     except ValidationError as exc:
-        raise RuleError(_describe(path, node, data, exc)) from None
-
-
-def _describe(path: Path, node: Any, data: dict[str, Any], exc: ValidationError) -> str:
-    """One line: ``file:line: policy POL001: field 'when.entity': message``."""
-    err = exc.errors()[0]
-    loc = list(err["loc"])
-    line = _line_of(node, loc)
-    where = f"{path}:{line}" if line else str(path)
-    who = ""
-    if len(loc) >= 2 and loc[0] == "policies" and isinstance(loc[1], int):
-        items = data.get("policies")
-        item = items[loc[1]] if isinstance(items, list) and loc[1] < len(items) else None
-        ident = item.get("id") if isinstance(item, dict) else None
-        who = f"policy {ident or '#' + str(loc[1] + 1)}: "
-        loc = loc[2:]
-    field = ".".join(str(p) for p in loc) or "(entry)"
-    msg = err["msg"].removeprefix("Value error, ")
-    if err["type"] == "extra_forbidden":
-        msg = "unknown field (see the fields documented in rules/policies.yaml)"
-    elif err["type"] == "missing":
-        msg = "required field is missing"
-    return f"{where}: {who}field '{field}': {msg}"
-
-
-def _line_of(node: Any, loc: list[Any]) -> int | None:
-    """The 1-based line of the YAML node at *loc* (or of its nearest ancestor that exists)."""
-    line = None
-    for part in loc:
-        if node is None:
-            break
-        line = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-            node = next((v for k, v in node.value if k.value == part), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-        else:
-            node = None
-    if node is not None:
-        line = node.start_mark.line + 1
-    return line
+        raise RuleError(
+            describe(
+                path,
+                node,
+                data,
+                "policies",
+                exc,
+                noun="policy",
+                unknown_hint="see the fields documented in rules/policies.yaml",
+            )
+        ) from None

@@ -221,9 +221,18 @@ def _grants(result: ScanResult) -> list[dict[str, Any]]:
                 "origin": gs.source,
                 "complete": gs.complete,
                 "notes": list(gs.notes),
-                "principals": [_principal(gs.principal(n), readable.get(n, set()), categories.get(n, set())) for n in names],
+                "principals": [
+                    _principal(gs.principal(n), readable.get(n, set()), categories.get(n, set()))
+                    for n in names
+                ],
                 "row_level_security": [
-                    {"schema": p.schema, "table": p.table, "policy": p.name, "roles": list(p.roles), "command": p.command}
+                    {
+                        "schema": p.schema,
+                        "table": p.table,
+                        "policy": p.name,
+                        "roles": list(p.roles),
+                        "command": p.command,
+                    }
                     for p in gs.policies
                 ],
                 "default_privileges": [

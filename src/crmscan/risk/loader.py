@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from crmscan.errors import RuleError
+from crmscan.yamlerrors import describe
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -67,46 +68,8 @@ def _load_cached(path: Path, model: type[BaseModel], list_key: str | None) -> Ba
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise RuleError(describe(path, node, data, list_key, exc)) from None
-
-
-def describe(path: Path, node: Any, data: Any, list_key: str | None, exc: ValidationError) -> str:
-    """One line: ``file:line: rule RSK001: field 'level': Input should be 'critical', ...``."""
-    errors = exc.errors()
-    # A misspelt key shows up twice: as an unknown key and as a missing one. The unknown key has the
-    # exact line and the spelling the user typed, so report that one.
-    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-    loc = list(err["loc"])
-    line = line_of(node, loc)
-    where = f"{path}:{line}" if line else str(path)
-    who = ""
-    if list_key and len(loc) >= 2 and loc[0] == list_key and isinstance(loc[1], int):
-        item = data[list_key][loc[1]] if isinstance(data, dict) else None
-        ident = None
-        if isinstance(item, dict):
-            ident = item.get("id") or item.get("regulation") or item.get("jurisdiction")
-        who = f"entry {ident or '#' + str(loc[1] + 1)}: "
-        loc = loc[2:]
-    field = ".".join(str(p) for p in loc) or "(entry)"
-    msg = str(err["msg"]).removeprefix("Value error, ")
-    if err["type"] == "extra_forbidden":
-        msg = "unknown field (check the spelling against the comments at the top of the file)"
-    return f"{where}: {who}field '{field}': {msg}"
-
-
-def line_of(node: Any, loc: list[Any]) -> int | None:
-    """Follow *loc* through the composed YAML node tree to the 1-based line of the offending item."""
-    line = None
-    for part in loc:
-        if node is None:
-            break
-        line = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-            node = next((v for k, v in node.value if k.value == part), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-        else:
-            break
-    if node is not None:
-        line = node.start_mark.line + 1
-    return line
+        raise RuleError(
+            describe(
+                path, node, data, list_key, exc, noun="entry", id_keys=("id", "regulation", "jurisdiction")
+            )
+        ) from None

@@ -276,7 +276,7 @@ def _check_entities(path: Path, weights: RiskWeights, known: frozenset[str]) -> 
     import yaml
 
     from crmscan.errors import RuleError
-    from crmscan.risk.loader import line_of
+    from crmscan.yamlerrors import line_of
 
     places: list[tuple[list[object], str]] = [
         (["sensitivity", "entities", e], e) for e in weights.sensitivity.entities

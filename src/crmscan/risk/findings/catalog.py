@@ -17,8 +17,9 @@ import yaml
 from pydantic import Field, field_validator
 
 from crmscan.errors import RuleError
-from crmscan.risk.loader import Strict, line_of, load_model, rules_path
+from crmscan.risk.loader import Strict, load_model, rules_path
 from crmscan.risk.regulations import Regulations
+from crmscan.yamlerrors import line_of
 
 Level = Literal["critical", "high", "medium", "low", "info"]
 

@@ -1,0 +1,67 @@
+"""One-line errors for YAML data files validated with pydantic: ``file:line: rule ID: field 'x': why``.
+
+Rule packs, policies, risk weights and the regulation catalogue are all hand-edited YAML; a typo must
+name the file, the line, the entry and the field, and say what is wrong, never be dropped silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+
+def line_of(node: Any, loc: Sequence[Any]) -> int | None:
+    """The 1-based line of the YAML node at *loc* in the composed tree, or of its nearest ancestor."""
+    line = None
+    for part in loc:
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            node = next((v for k, v in node.value if k.value == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            node = None
+    if node is not None:
+        line = node.start_mark.line + 1
+    return line
+
+
+def describe(
+    path: Path,
+    node: Any,
+    data: Any,
+    list_key: str | None,
+    exc: ValidationError,
+    *,
+    noun: str = "rule",
+    id_keys: tuple[str, ...] = ("id",),
+    unknown_hint: str = "check the spelling against the comments at the top of the file",
+) -> str:
+    """One line naming where (file:line), which entry (its id) and which field, and why."""
+    errors = exc.errors()
+    # A misspelt key shows up twice: as an unknown key and as a missing one. The unknown key has the
+    # exact line and the spelling the user typed, so report that one.
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+    loc = list(err["loc"])
+    line = line_of(node, loc)
+    where = f"{path}:{line}" if line else str(path)
+    who = ""
+    if list_key and len(loc) >= 2 and loc[0] == list_key and isinstance(loc[1], int):
+        items = data.get(list_key) if isinstance(data, dict) else None
+        item = items[loc[1]] if isinstance(items, list) and loc[1] < len(items) else None
+        ident = next((item.get(k) for k in id_keys if isinstance(item, dict) and item.get(k)), None)
+        who = f"{noun} {ident or '#' + str(loc[1] + 1)}: "
+        loc = loc[2:]
+    field = ".".join(str(p) for p in loc) or "(entry)"
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        msg = f"unknown field ({unknown_hint})"
+    elif err["type"] == "missing":
+        msg = "required field is missing"
+    return f"{where}: {who}field '{field}': {msg}"
