@@ -89,7 +89,7 @@ def _column_table(tables: list[dict[str, Any]]) -> Table:
                 f"{e['type']} {e['match_ratio']:.0%}" if e["sampled"] else e["type"] for e in c["entities"]
             )
             grid.add_row(
-                Text(f"{t['source']}/{t['name']}") if i == 0 else Text(""),
+                Text(_table_label(t)) if i == 0 else Text(""),
                 Text(c["name"]),
                 Text(", ".join(c["categories"])),
                 Text(entities),
@@ -112,7 +112,7 @@ def _table_summary(tables: list[dict[str, Any]]) -> Table:
         sensitive = sum(1 for c in t["columns"] if c["categories"])
         if sensitive:
             grid.add_row(
-                Text(f"{t['source']}/{t['name']}"),
+                Text(_table_label(t)),
                 Text(f"{sensitive} of {len(t['columns'])}"),
                 Text(", ".join(t["categories"])),
                 _sensitivity(t["sensitivity"]),
@@ -172,3 +172,10 @@ def _print_errors(errors: list[dict[str, Any]], console: Console) -> None:
     for e in errors:
         where = "/".join(part for part in (e["source"], e["table"], e["column"]) if part)
         console.print(Text.assemble("  ", (where, "red"), f" ({e['stage']}): ", (e["message"], "red")))
+
+
+def _table_label(t: dict[str, Any]) -> str:
+    """``crm.sqlite/contacts``: the source's last path part keeps the terminal table narrow."""
+    source = str(t["source"]).rstrip("/")
+    short = source.rsplit("/", 1)[-1] if "://" not in source else source
+    return f"{short}/{t['name']}"
