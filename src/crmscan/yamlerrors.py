@@ -13,6 +13,28 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from crmscan.errors import RuleError
+
+
+def read_yaml(path: Path, what: str = "rule file") -> tuple[Any, Any]:
+    """(parsed data, composed node tree for line numbers) of *path*.
+
+    Raises:
+        RuleError: unreadable, not UTF-8, or a YAML syntax error (with its line).
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+        return yaml.safe_load(text), yaml.compose(text)
+    except OSError as exc:
+        raise RuleError(f"{path}: cannot read {what} ({type(exc).__name__})") from None
+    except UnicodeDecodeError:
+        raise RuleError(f"{path}: not UTF-8 text; save the {what} as UTF-8") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise RuleError(f"{path}{where}: {problem}; fix the YAML syntax") from None
+
 
 def line_of(node: Any, loc: Sequence[Any]) -> int | None:
     """The 1-based line of the YAML node at *loc* in the composed tree, or of its nearest ancestor."""

@@ -13,11 +13,10 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from crmscan.errors import RuleError
-from crmscan.yamlerrors import describe
+from crmscan.yamlerrors import describe, read_yaml
 
 CategoryName = Literal["pii", "financial", "health", "special", "credential"]
 SensitivityName = Literal["low", "moderate", "high"]
@@ -228,17 +227,7 @@ def _load_cached(folder: Path) -> RuleSet:
 
 
 def _load_pack(path: Path, model: type[BaseModel], list_key: str) -> BaseModel:
-    try:
-        text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(f"{path}: cannot read rule file ({type(exc).__name__})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise RuleError(f"{path}{where}: {problem}; fix the YAML syntax") from None
+    data, node = read_yaml(path, "rule file")
     try:
         return model.model_validate(data)
     except ValidationError as exc:

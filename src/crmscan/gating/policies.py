@@ -31,11 +31,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from crmscan.errors import RuleError
-from crmscan.yamlerrors import describe, line_of
+from crmscan.yamlerrors import describe, line_of, read_yaml
 
 Severity = Literal["critical", "high", "medium", "low"]
 CategoryName = Literal["pii", "financial", "health", "special", "credential"]
@@ -286,17 +285,7 @@ def _known_entities() -> set[str]:
 def _load_file(path: Path) -> tuple[PolicyFile, Any]:
     if not path.is_file():
         raise RuleError(f"{path}: no such policy file")
-    try:
-        text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(f"{path}: cannot read policy file ({type(exc).__name__})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise RuleError(f"{path}{where}: {problem}; fix the YAML syntax") from None
+    data, node = read_yaml(path, "policy file")
     if not isinstance(data, dict):
         raise RuleError(f"{path}: a policy file is a mapping with 'version: 1' and 'policies:'")
     try:

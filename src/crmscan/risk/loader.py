@@ -11,11 +11,10 @@ from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from crmscan.errors import RuleError
-from crmscan.yamlerrors import describe
+from crmscan.yamlerrors import describe, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -50,21 +49,7 @@ def load_model(path: Path, model: type[M], list_key: str | None = None) -> M:
 
 @cache
 def _load_cached(path: Path, model: type[BaseModel], list_key: str | None) -> BaseModel:
-    try:
-        text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except OSError as exc:
-        raise RuleError(
-            f"{path}: cannot read ({type(exc).__name__}); reinstall crmscan or fix the path"
-        ) from None
-    except UnicodeDecodeError:
-        raise RuleError(f"{path}: not UTF-8 text; save the file as UTF-8") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise RuleError(f"{path}{where}: {problem}; fix the YAML syntax") from None
+    data, node = read_yaml(path, "risk data file")
     try:
         return model.model_validate(data)
     except ValidationError as exc:
