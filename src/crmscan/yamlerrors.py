@@ -7,6 +7,8 @@ name the file, the line, the entry and the field, and say what is wrong, never b
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +17,40 @@ from pydantic import ValidationError
 
 from crmscan.errors import RuleError
 
+#: libyaml's parser when PyYAML was built with it (ten times faster than the pure-Python one; every
+#: command reads all rule packs, so this is start-up time), else the pure-Python one.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-def read_yaml(path: Path, what: str = "rule file") -> tuple[Any, Any]:
-    """(parsed data, composed node tree for line numbers) of *path*.
+
+@dataclass(frozen=True)
+class YamlText:
+    """A YAML file's text whose node tree (for error line numbers) is composed only when asked for.
+
+    Composing costs as much as parsing, and only an error message ever needs a line number.
+    """
+
+    text: str
+
+    @cached_property
+    def node(self) -> Any:
+        """The composed node tree (``yaml.Node``), or None for an empty document."""
+        return yaml.compose(self.text, Loader=_LOADER)
+
+
+def load_yaml(text: str) -> Any:
+    """*text* parsed as YAML with :data:`_LOADER` (safe: plain data only, no Python objects)."""
+    return yaml.load(text, Loader=_LOADER)  # noqa: S506 - _LOADER is a SafeLoader
+
+
+def read_yaml(path: Path, what: str = "rule file") -> tuple[Any, YamlText]:
+    """(parsed data, the text for :func:`line_of`) of *path*.
 
     Raises:
         RuleError: unreadable, not UTF-8, or a YAML syntax error (with its line).
     """
     try:
         text = path.read_text(encoding="utf-8")
-        return yaml.safe_load(text), yaml.compose(text)
+        return load_yaml(text), YamlText(text)
     except OSError as exc:
         raise RuleError(f"{path}: cannot read {what} ({type(exc).__name__})") from None
     except UnicodeDecodeError:
@@ -37,7 +63,12 @@ def read_yaml(path: Path, what: str = "rule file") -> tuple[Any, Any]:
 
 
 def line_of(node: Any, loc: Sequence[Any]) -> int | None:
-    """The 1-based line of the YAML node at *loc* in the composed tree, or of its nearest ancestor."""
+    """The 1-based line of the YAML node at *loc* in the composed tree, or of its nearest ancestor.
+
+    *node* is a composed tree or a :class:`YamlText` (composed here, once).
+    """
+    if isinstance(node, YamlText):
+        node = node.node
     line = None
     for part in loc:
         if node is None:

@@ -29,6 +29,7 @@ from crmscan.grants.model import (
     Principal,
     PrincipalKind,
 )
+from crmscan.yamlerrors import load_yaml
 
 CSV_COLUMNS = (
     "principal",
@@ -182,7 +183,7 @@ def read_grant(principal: str, pattern: str) -> Grant:
 
 def _yaml_document(path: Path, text: str) -> tuple[Any, Callable[[int], str]]:
     try:
-        raw = yaml.safe_load(text)
+        raw = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
