@@ -86,7 +86,7 @@ JURISDICTIONS = ("gdpr", "ccpa", "pipl", "lgpd", "hipaa", "pci", "glba")
 
 def parse_lang(text: str) -> str:
     """The report language, checked before anything is scanned."""
-    from crmscan.report.html import LANGUAGES
+    from crmscan.report.base import LANGUAGES
 
     lang = text.strip().lower()
     if lang not in LANGUAGES:

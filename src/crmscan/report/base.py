@@ -23,6 +23,10 @@ class OutputFormat(str, Enum):
     JUNIT = "junit"
 
 
+#: Languages of the HTML report (one catalogue each under report_templates/i18n/).
+LANGUAGES: tuple[str, ...] = ("en", "zh")
+
+
 @dataclass(frozen=True)
 class RenderOptions:
     """Presentation-only settings; they never change what was found."""

@@ -16,16 +16,15 @@ from datetime import datetime, timezone
 from functools import cache
 from typing import Any
 
-import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from crmscan.errors import UsageError
 from crmscan.model import CATEGORIES, LEVELS, Sensitivity
-from crmscan.report.base import RenderOptions
+from crmscan.report.base import LANGUAGES, RenderOptions
 from crmscan.resources import data_dir
+from crmscan.yamlerrors import load_yaml
 
 #: Report languages with a catalogue in ``report_templates/i18n``.
-LANGUAGES: tuple[str, ...] = ("en", "zh")
 _TIER_ORDER = ("anonymous", "all_authenticated", "third_party", "internal", "owner")
 
 
@@ -134,7 +133,7 @@ def _round3(value: float) -> int:
 @cache
 def _catalogue(lang: str) -> dict[str, Any]:
     path = data_dir("report_templates") / "i18n" / f"{lang}.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise UsageError(f"{path}: expected a mapping of translation keys")
     return data
