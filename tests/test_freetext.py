@@ -262,8 +262,8 @@ def test_bad_sample_size_is_a_usage_error() -> None:
 
 def test_engines_are_built_once_per_process(with_model: FreeTextAnalyzer) -> None:
     again = FreeTextAnalyzer.create("auto", seed=7)
-    assert again._engine is with_model._engine
-    assert FreeTextAnalyzer.create("none")._engine is FreeTextAnalyzer.create("none")._engine
+    assert again._ready()[0] is with_model._ready()[0]
+    assert FreeTextAnalyzer.create("none")._ready()[0] is FreeTextAnalyzer.create("none")._ready()[0]
 
 
 # -- sub-sampling ------------------------------------------------------------------------------------

@@ -73,15 +73,15 @@ class Classifier:
     """Classifies sampled columns with a :class:`RuleSet`; stateless between columns.
 
     Free text (notes, case descriptions) is also read by a :class:`FreeTextAnalyzer` (presidio and
-    spaCy NER) when ``nlp_model`` is not ``"none"``. It is created on the first text column, not
-    before: importing spaCy and presidio costs seconds that a scan without notes should not pay.
+    spaCy NER) when ``nlp_model`` is not ``"none"``. It is created on the first text column, and loads
+    spaCy and presidio on the first text that needs them: importing them costs over a second that a
+    scan whose notes hold nothing to find should not pay.
     """
 
     def __init__(self, rules: RuleSet, nlp_model: str | None = "none", seed: int = 0) -> None:
         self.rules = rules
         self.nlp_model = nlp_model or "none"
         self.seed = seed
-        self.notice: str | None = None
         self._freetext: FreeTextAnalyzer | None = None
         self._freetext_lock = threading.Lock()
 
@@ -104,8 +104,12 @@ class Classifier:
                 self._freetext = FreeTextAnalyzer.create(
                     nlp_model=self.nlp_model, seed=self.seed, rules=self.rules
                 )
-                self.notice = self._freetext.notice
             return self._freetext
+
+    @property
+    def notice(self) -> str | None:
+        """One line for the user when free text was analysed with less than asked (no model, no extra)."""
+        return self._freetext.notice if self._freetext is not None else None
 
     def classify_frame(
         self, frame: pd.DataFrame, columns: Iterable[ColumnInfo] | None = None, table: str = ""

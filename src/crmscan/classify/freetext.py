@@ -12,6 +12,9 @@ texts mention it:
   capitalised word opening a sentence, which is how "Knee pain on stairs" becomes a person);
 * a PhraseMatcher over the health vocabularies of ``rules/dictionaries/health.yaml``.
 
+A :class:`crmscan.classify.textscreen.TextScreen` reads the sample first and passes on only the texts
+that could hold one of these; the engine is loaded when the first such text turns up.
+
 Only counts leave this module: no text, no matched value, no log line with either. Nothing is fetched
 from the network: pipelines are loaded by :mod:`crmscan.classify.nlp` (presidio's own loader downloads
 missing models) and the e-mail recognizer checks domains against tldextract's bundled suffix list.
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -30,11 +34,21 @@ import numpy as np
 
 from crmscan.classify import nlp
 from crmscan.classify.rules import RuleSet, load_rules
+from crmscan.classify.textscreen import (
+    LEADING,
+    NOT_NAME_WORDS,
+    PARTICLES,
+    PERSON_VERBS,
+    SENTENCE_BREAK,
+    TextScreen,
+)
 from crmscan.errors import UsageError
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
+
+_log = logging.getLogger(__name__)
 
 #: Longer texts are cut (at a space) before analysis: a pasted e-mail thread says what it holds early.
 MAX_CHARS = 10_000
@@ -128,20 +142,29 @@ class TextAnalysis:
 
 
 class FreeTextAnalyzer:
-    """Counts mentions of personal data in a column's texts; build with :meth:`create`."""
+    """Counts mentions of personal data in a column's texts; build with :meth:`create`.
+
+    spaCy, presidio and the pipeline are loaded on the first text the :class:`TextScreen` cannot
+    clear, not before: a scan whose notes hold nothing the engine looks for never pays for them.
+    """
 
     def __init__(
         self,
-        engine: _Engine | None,
-        health: _HealthMatcher | None,
-        not_names: frozenset[str],
+        models: tuple[str, ...],
+        available: bool,
+        rules: RuleSet,
         max_texts: int,
         seed: int,
         notice: str | None,
     ) -> None:
-        self._engine = engine
-        self._health = health
-        self._not_names = not_names
+        self._models = models  # pipelines to try in order; empty = pattern-only
+        self._available = available
+        self._rules = rules
+        self._not_names = NOT_NAME_WORDS | rules.dictionaries.get("organisation_markers", frozenset())
+        self._screen = TextScreen(rules.dictionaries, self._not_names) if available else None
+        self._engine: _Engine | None = None
+        self._health: _HealthMatcher | None = None
+        self._lock = threading.Lock()
         self.max_texts = max_texts
         self.seed = seed
         #: One line for the user when the analysis is weaker than asked (no model, no nlp extra).
@@ -157,9 +180,9 @@ class FreeTextAnalyzer:
     ) -> FreeTextAnalyzer:
         """An analyzer for *nlp_model*: ``"auto"``, ``"none"`` (or None) or a spaCy pipeline name/path.
 
-        ``"auto"`` uses the first installed pipeline of :data:`crmscan.classify.nlp.AUTO_MODELS`, else runs
-        pattern-only and says so once in :attr:`notice`. Pipelines and presidio engines are built once
-        per process and shared.
+        ``"auto"`` uses the first installed pipeline of :data:`crmscan.classify.nlp.AUTO_MODELS` that
+        loads, else runs pattern-only and says so once in :attr:`notice` (known when the first text
+        needs the engine). Pipelines and presidio engines are built once per process and shared.
 
         Raises:
             UsageError: an explicitly named pipeline cannot be loaded, or *max_texts* is not positive.
@@ -167,7 +190,6 @@ class FreeTextAnalyzer:
         if max_texts < 1:
             raise UsageError(f"free-text sample size must be at least 1, not {max_texts}")
         rules = rules or load_rules()
-        not_names = _NOT_NAME_WORDS | rules.dictionaries.get("organisation_markers", frozenset())
         requested = "none" if nlp_model is None else nlp_model.strip()
         if not nlp.nlp_installed():
             if requested.lower() not in ("auto", "none"):
@@ -179,29 +201,31 @@ class FreeTextAnalyzer:
                 "free text: spaCy/presidio not installed (pip install 'crmscan[nlp]'); "
                 "notes are checked with the rule packs' patterns only"
             )
-            return cls(None, None, not_names, max_texts, seed, missing)
+            return cls((), False, rules, max_texts, seed, missing)
         notice: str | None = None
-        model: str | None
+        models: tuple[str, ...]
         if requested.lower() == "auto":
-            model, notice = nlp.auto_pipeline()
+            models = nlp.auto_candidates()
+            if not models:
+                notice = nlp.no_model_notice()
         elif requested.lower() == "none":
-            model = None
+            models = ()
         else:
-            nlp.load_pipeline(requested)
-            model = requested
-        engine = _engine(model)
-        health = _HealthMatcher(engine.pipeline, rules.dictionaries)
-        return cls(engine, health, not_names, max_texts, seed, notice)
+            nlp.load_pipeline(requested)  # a usage error now, not in the middle of the scan
+            models = (requested,)
+        return cls(models, True, rules, max_texts, seed, notice)
 
     @property
     def enabled(self) -> bool:
         """False when spaCy/presidio are missing: :meth:`analyze` then analyses nothing."""
-        return self._engine is not None
+        return self._available
 
     @property
     def model(self) -> str | None:
         """The spaCy pipeline used for person names and places, or None in pattern-only mode."""
-        return self._engine.model if self._engine else None
+        if self._engine is not None:
+            return self._engine.model
+        return self._models[0] if self._models else None
 
     def analyze(self, texts: Sequence[str], counts: Sequence[int] | np.ndarray | None = None) -> TextAnalysis:
         """Count, per entity type, the sampled texts that mention it.
@@ -212,32 +236,64 @@ class FreeTextAnalyzer:
                 analysed once and counts for all its rows. Defaults to one row each.
 
         At most ``max_texts`` rows are analysed, drawn without replacement with ``seed``, so the same
-        column always gives the same result.
+        column always gives the same result. Texts the screen clears count as analysed, with nothing
+        found; only the others are read by presidio and spaCy.
         """
-        if self._engine is None or self._health is None:
+        if self._screen is None:
             return TextAnalysis(0, {}, None)
         kept, weights = _non_empty(texts, counts)
         picked, picked_weights, analysed = _subsample(weights, self.max_texts, self.seed)
         if not analysed:
             return TextAnalysis(0, {}, self.model)
-        docs = self._engine.pipeline.pipe((_cut(kept[i]) for i in picked), batch_size=BATCH_SIZE)
+        sample = [_cut(kept[i]) for i in picked]
+        screen = self._screen.screen(sample)
+        _log.debug(
+            "free text: %d of %d distinct texts need the NLP engine (patterns %d, health %d, names %d%s)",
+            int(screen.needed.sum()),
+            len(sample),
+            screen.patterns,
+            screen.health,
+            screen.names,
+            "; name-like words are the column's recurring vocabulary" if screen.vocabulary_only else "",
+        )
+        needed = np.flatnonzero(screen.needed)
+        if not len(needed):
+            return TextAnalysis(analysed, {}, self.model)
+        engine, health = self._ready()
+        docs = engine.pipeline.pipe((sample[i] for i in needed), batch_size=BATCH_SIZE)
         mentions: dict[str, int] = {}
-        for doc, weight in zip(docs, picked_weights, strict=True):
-            for key in self._found(doc):
+        for doc, weight in zip(docs, picked_weights[needed].tolist(), strict=True):
+            for key in self._found(doc, engine, health):
                 mentions[key] = mentions.get(key, 0) + int(weight)
-        return TextAnalysis(analysed, dict(sorted(mentions.items())), self.model)
+        return TextAnalysis(analysed, dict(sorted(mentions.items())), engine.model)
 
-    def _found(self, doc: Doc) -> set[str]:
+    def _ready(self) -> tuple[_Engine, _HealthMatcher]:
+        """The presidio engine and health matcher, built on first use (thread-safe)."""
+        with self._lock:
+            if self._engine is None or self._health is None:
+                model = None
+                for name in self._models:
+                    try:
+                        nlp.load_pipeline(name)
+                    except UsageError:
+                        continue  # auto: try the next pipeline (an explicit one loaded in create)
+                    model = name
+                    break
+                if self._models and model is None:
+                    self.notice = nlp.no_model_notice()
+                self._engine = _engine(model)
+                self._health = _HealthMatcher(self._engine.pipeline, self._rules.dictionaries)
+            return self._engine, self._health
+
+    def _found(self, doc: Doc, engine: _Engine, health: _HealthMatcher) -> set[str]:
         """Entity types mentioned in one text."""
-        assert self._engine is not None and self._health is not None
-        engine = self._engine
         results = engine.analyzer.analyze(
             text=doc.text,
             language="en",
             entities=list(engine.entities),
             nlp_artifacts=engine.nlp_engine.artifacts(doc),
         )
-        found = self._health(doc)
+        found = health(doc)
         for r in results:
             if r.entity_type not in found and self._accept(r.entity_type, r.score, doc, r.start, r.end):
                 found.add(r.entity_type)
@@ -414,34 +470,6 @@ _PHONE_SHAPE = re.compile(r"^\+|\d[\s.\-()/]+\d|^\(")
 #: Mainland mobiles are written as 11 bare digits ("客户电话13812345678").
 _CN_MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _NAME_WORD = re.compile(r"^[^\W\d_](?:[^\W\d_]|['’.\-])*$")
-#: Words that open a name but are not part of it.
-_LEADING = frozenset("the a an mr mr. mrs mrs. ms ms. dr dr. mx prof prof.".split())
-#: Lower-case particles inside names ("Fleur van Leeuwen", "José da Silva").
-_PARTICLES = frozenset(
-    "van von de den der da di del della dos das do du le la ten ter bin ibn al el y zu af av".split()
-)
-#: Capitalised words that the small model takes for names in CRM notes: roles, plans, products, tools.
-_NOT_NAME_WORDS = frozenset(
-    """
-    customer customers client clients caller member members patient user users team teams support sales
-    success service account accounts admin manager owner contact lead prospect partner vendor supplier
-    courier premium basic pro plus standard enterprise gold silver platinum starter business plan plans
-    tier trial subscription membership renewal invoice order quote contract proposal demo intro pilot box
-    app portal dashboard st saint street road avenue salesforce hubspot zendesk freshdesk intercom slack
-    zoom teams outlook gmail excel jira confluence whatsapp linkedin google microsoft apple amazon android
-    ios iphone ipad windows sso api crm erp sap oracle stripe paypal docusign calendly
-    """.split()
-)
-#: Words that follow a first name opening a sentence ("Maria called", "Tom's wife", "Anna will").
-_PERSON_VERBS = frozenset(
-    """
-    's ’s is was has had will would can could should may might did does said says asked asks called calls
-    mentioned mentions wants wanted prefers preferred confirmed agreed emailed phoned replied requested
-    reported needs needed joined moved told thinks thought feels felt likes liked loves loved hates
-    promised signed declined accepted complained explained expects expected approved cancelled canceled
-    """.split()
-)
-_SENTENCE_BREAK = frozenset({".", "!", "?", ";", ":", "…", "-", "–", "—", "*", "•", "(", '"', "“", "'"})
 
 
 def _words(doc: Doc, start: int, end: int) -> list[Any] | None:
@@ -449,13 +477,13 @@ def _words(doc: Doc, start: int, end: int) -> list[Any] | None:
     if span is None:
         return None
     tokens = [t for t in span if not (t.is_punct or t.is_space or t.lower_ in ("'s", "’s"))]
-    while tokens and tokens[0].lower_ in _LEADING:
+    while tokens and tokens[0].lower_ in LEADING:
         tokens.pop(0)
     return tokens
 
 
 def _opens_sentence(doc: Doc, i: int) -> bool:
-    return i == 0 or doc[i - 1].text in _SENTENCE_BREAK or "\n" in doc[i - 1].text_with_ws
+    return i == 0 or doc[i - 1].text in SENTENCE_BREAK or "\n" in doc[i - 1].text_with_ws
 
 
 def _plausible_name(doc: Doc, start: int, end: int, not_names: frozenset[str]) -> bool:
@@ -474,14 +502,14 @@ def _plausible_name(doc: Doc, start: int, end: int, not_names: frozenset[str]) -
         return False
     if not words[0][0].isupper():
         return False
-    if any(not (w[0].isupper() or w.lower() in _PARTICLES) for w in words[1:]):
+    if any(not (w[0].isupper() or w.lower() in PARTICLES) for w in words[1:]):
         return False
     if len(words) == 1:
         if words[0].isupper() and len(words[0]) > 1:
             return False  # an acronym: SSO, DSAR, VAT
         if _opens_sentence(doc, tokens[0].i):
             following = doc[tokens[-1].i + 1].lower_ if tokens[-1].i + 1 < len(doc) else ""
-            return following in _PERSON_VERBS
+            return following in PERSON_VERBS
     return True
 
 

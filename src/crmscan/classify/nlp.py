@@ -86,16 +86,18 @@ def blank_pipeline() -> Language:
     return spacy.blank("en")
 
 
-def auto_pipeline() -> tuple[str | None, str | None]:
-    """(the first loadable pipeline of :data:`AUTO_MODELS`, or None; a one-line notice when None)."""
-    for name in AUTO_MODELS:
-        if model_installed(name):
-            try:
-                load_pipeline(name)
-            except UsageError:
-                continue
-            return name, None
-    return None, (
+def no_model_notice() -> str:
+    """Said once when ``--nlp-model auto`` finds no pipeline that loads."""
+    return (
         "free text: no spaCy English model found, so person names in notes are not detected "
         f"(pip install {pip_name(AUTO_MODELS[0])}); e-mails, phones, ids and health terms still are"
     )
+
+
+def auto_candidates() -> tuple[str, ...]:
+    """The pipelines of :data:`AUTO_MODELS` that are importable, in order; none is loaded.
+
+    Finding a package is a directory look-up; loading one (and importing spaCy to do it) takes a
+    second, so ``auto`` loads its choice only when a text needs it (:func:`load_pipeline`).
+    """
+    return tuple(name for name in AUTO_MODELS if importlib.util.find_spec(name) is not None)
