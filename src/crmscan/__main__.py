@@ -1,6 +1,6 @@
 """Allow ``python -m crmscan``."""
 
-from crmscan.cli.app import main
+from crmscan.cli.app import run
 
 if __name__ == "__main__":
-    main()
+    run()
