@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import tempfile
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from crmscan.connectors import filefmt_types as types
 from crmscan.connectors.files import FileConnector
 from crmscan.errors import ConnectorError
 
@@ -108,3 +110,35 @@ def test_round_trip_in_every_encoding(table: tuple[str, str, list[str], list[lis
         [ref] = connector.tables()
         assert [c.name for c in connector.columns(ref)] == header
         assert connector.sample(ref, 100, 0).values.tolist() == rows
+
+
+def _strptime_any(text: str, formats: tuple[str, ...]) -> bool:
+    for fmt in formats:
+        try:
+            dt.datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        return True
+    return False
+
+
+_DATE_ALPHABET = st.sampled_from(list("0123456789-/.: APMapmxT"))
+
+
+@SETTINGS
+@given(
+    st.one_of(
+        st.text(_DATE_ALPHABET, max_size=24),
+        st.datetimes().map(lambda d: d.strftime(_random_format(d))),
+    )
+)
+def test_type_guess_shape_gates_never_change_a_date_verdict(text: str) -> None:
+    """The character gates in front of strptime only skip strings that no date format accepts."""
+    assert types._is_date(text) == _strptime_any(text, types._DATE_FORMATS)
+    if not types._ISO_DATETIME.match(text):
+        assert types._is_datetime(text) == _strptime_any(text, types._OTHER_DATETIME_FORMATS)
+
+
+def _random_format(d: dt.datetime) -> str:
+    formats = types._DATE_FORMATS + types._OTHER_DATETIME_FORMATS
+    return formats[d.microsecond % len(formats)]

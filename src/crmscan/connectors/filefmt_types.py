@@ -17,6 +17,10 @@ _INT = re.compile(r"^[+-]?(0|[1-9]\d{0,17})$")
 _FLOAT = re.compile(r"^[+-]?((\d+\.\d*|\.\d+)([eE][+-]?\d+)?|\d+[eE][+-]?\d+)$")
 _BOOL = frozenset({"true", "false", "yes", "no", "t", "f"})
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%d/%m/%Y", "%m/%d/%Y")
+#: The only characters the formats above and below accept (strptime, slow because it raises, runs on
+#: nothing else).
+_DATE_SHAPE = re.compile(r"^[\d\s\-/.]+$")
+_DATETIME_SHAPE = re.compile(r"^[\d\s\-/.:APMapm]+$")
 _ISO_DATETIME = re.compile(
     r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2}(\.\d{1,9})?)?\s?(Z|[+-]\d{2}:?\d{2})?$"
 )
@@ -38,6 +42,8 @@ _WIDER = {
 
 
 def _is_date(text: str) -> bool:
+    if not _DATE_SHAPE.match(text):
+        return False
     for fmt in _DATE_FORMATS:
         try:
             dt.datetime.strptime(text, fmt)
@@ -54,6 +60,8 @@ def _is_datetime(text: str) -> bool:
         except ValueError:
             return False
         return True
+    if not _DATETIME_SHAPE.match(text):
+        return False
     for fmt in _OTHER_DATETIME_FORMATS:
         try:
             dt.datetime.strptime(text, fmt)
