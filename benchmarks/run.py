@@ -162,34 +162,72 @@ def command_from_script(inproc: RunResult, proc: peers.Measured | None) -> RunRe
     )
 
 
-def run_all(csv_path: Path, tools: Sequence[str], modes: Sequence[str], timeout: float) -> list[RunResult]:
-    """Every selected tool in every selected mode, one fresh process per measurement."""
+def run_all(
+    csv_path: Path, tools: Sequence[str], modes: Sequence[str], timeout: float, repeat: int = 1
+) -> list[RunResult]:
+    """Every selected tool in every selected mode, one fresh process per measurement.
+
+    With *repeat* > 1 each measurement is taken that many times and the run with the median seconds
+    is reported, with every run's seconds in its notes: one slow start (a cold page cache, a
+    neighbour's burst) then no longer decides a comparison.
+    """
     results: list[RunResult] = []
     for name in tools:
         tool = TOOLS[name]
-        inproc: RunResult | None = None
-        proc: peers.Measured | None = None
+        inprocs: list[RunResult] = []
+        commands: list[RunResult] = []
         needs_script = "command" in modes and tool.command is None
-        if "inprocess" in modes or needs_script:
-            print(f"[{time.strftime('%H:%M:%S')}] {name}: in-process ...", file=sys.stderr, flush=True)
-            inproc, proc = run_inprocess(name, csv_path, timeout)
-            if "inprocess" in modes:
-                results.append(inproc)
-        if "command" in modes:
-            if tool.command is not None:
-                print(f"[{time.strftime('%H:%M:%S')}] {name}: command ...", file=sys.stderr, flush=True)
+        for attempt in range(repeat):
+            run_no = f" (run {attempt + 1} of {repeat})" if repeat > 1 else ""
+            if "inprocess" in modes or needs_script:
+                _progress(f"{name}: in-process{run_no} ...")
+                inproc, proc = run_inprocess(name, csv_path, timeout)
+                inprocs.append(inproc)
+                if needs_script:
+                    commands.append(command_from_script(inproc, proc))
+            if "command" in modes and tool.command is not None:
+                _progress(f"{name}: command{run_no} ...")
                 try:
-                    results.append(tool.command(csv_path, timeout))
+                    commands.append(tool.command(csv_path, timeout))
                 except Exception as exc:  # keep the harness going
-                    results.append(
+                    commands.append(
                         RunResult(
                             tool=name, mode="command", status="error", reason=f"{type(exc).__name__}: {exc}"
                         )
                     )
-            else:
-                assert inproc is not None
-                results.append(command_from_script(inproc, proc))
+        if "inprocess" in modes:
+            results.append(median_run(inprocs))
+        if "command" in modes:
+            results.append(median_run(commands))
     return results
+
+
+def _progress(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def _runs(repeat: int) -> str:
+    return f"the median of {repeat} runs" if repeat > 1 else "one run"
+
+
+def median_run(runs: Sequence[RunResult]) -> RunResult:
+    """The run with the median seconds (the lower middle one for an even count), noting every run's time.
+
+    A failed run among successful ones is reported in the notes; if none succeeded, the first is returned.
+    """
+    ok = sorted(
+        (r for r in runs if r.status == "ok" and r.seconds is not None), key=lambda r: r.seconds or 0.0
+    )
+    if not ok:
+        return runs[0]
+    chosen = ok[(len(ok) - 1) // 2]
+    if len(runs) > 1:
+        times = ", ".join(f"{r.seconds:.2f}" for r in ok)
+        failed = len(runs) - len(ok)
+        chosen.notes.append(
+            f"median of {len(ok)} runs (s: {times})" + (f"; {failed} run(s) failed" if failed else "")
+        )
+    return chosen
 
 
 # ------------------------------------------------------------------------------------------------
@@ -213,6 +251,7 @@ def render(results: Sequence[RunResult], manifest: dict[str, Any], meta: dict[st
         f"({manifest['csv']})",
         f"Machine: {meta['cpus']} CPUs, load average {meta['load_before']} before / "
         f"{meta['load_after']} after; {meta['platform']}",
+        f"Each figure: {_runs(meta.get('repeat', 1))}.",
         "",
     ]
     header = (
@@ -343,6 +382,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--tools", default=",".join(TOOLS), help=f"comma list of {', '.join(TOOLS)}")
     parser.add_argument("--modes", default=",".join(MODES), help="comma list of inprocess, command")
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds before a child is killed")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="take every measurement N times and report the median run"
+    )
     parser.add_argument("--json", type=Path, help="also write every result and the metadata here")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the table even if it exists")
     parser.add_argument(
@@ -372,6 +414,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if m not in MODES:
             parser.error(f"unknown mode {m!r}; choose from {', '.join(MODES)}")
 
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+
     csv_path, manifest = ensure_table(args.rows, args.regenerate)
     meta: dict[str, Any] = {
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -380,8 +425,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "load_before": _load(),
         "presidio_batch_size": args.presidio_batch_size,
         "crmscan_sample_size": os.environ.get("BENCH_CRMSCAN_SAMPLE_SIZE", "default"),
+        "repeat": args.repeat,
     }
-    results = run_all(csv_path, tools, modes, args.timeout)
+    results = run_all(csv_path, tools, modes, args.timeout, args.repeat)
     meta["load_after"] = _load()
     print(render(results, manifest, meta))
 
