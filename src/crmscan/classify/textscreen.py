@@ -15,12 +15,12 @@ look-ups (no spaCy) and sends a text on to the engine only when it has at least 
 
 The screen errs towards "yes": a text it lets through may still hold nothing. It makes one judgement
 of its own, on names, for the whole column: support notes repeat their product and plan names
-("Atlas Gateway", "Helix Sync") from note to note, while the people notes mention vary. When every
-candidate name word of a column recurs in many notes and none is a common given name or surname
-(``rules/dictionaries/person_names.yaml``), the words are the column's vocabulary and the column is
-not sent to NER for names. A column that names a few people over and over ("assigned to Maria") is
-still sent, because their names are in the dictionary; one that repeats a rare surname is not (a known
-limit).
+("Atlas Gateway", "Helix Sync") from note to note, while the people notes mention vary. A candidate
+name word that recurs in many of the column's sampled notes and is not a common given name or surname
+(``rules/dictionaries/person_names.yaml``) is the column's vocabulary, and a note whose only candidates
+are vocabulary is not sent to NER. Notes that name a few people over and over ("assigned to Maria")
+are still sent, because their names are in the dictionary; a rare surname repeated in many notes is
+not (a known limit).
 
 Only booleans leave this module; no text, word or match is kept or logged.
 """
@@ -135,10 +135,8 @@ class TextScreen:
         seen = Counter(w for ws in words for w in ws)
         floor = max(VOCABULARY_MIN_TEXTS, VOCABULARY_MIN_SHARE * len(texts))
         vocabulary = {w for w, n in seen.items() if n >= floor and w not in self._known_names}
-        names = np.fromiter((bool(ws) for ws in words), dtype=bool, count=len(texts))
-        vocabulary_only = bool(seen) and all(w in vocabulary for w in seen)
-        if vocabulary_only:
-            names[:] = False
+        names = np.fromiter((bool(ws - vocabulary) for ws in words), dtype=bool, count=len(texts))
+        vocabulary_only = bool(seen) and not names.any()
         return Screen(
             needed=patterns | health | names,
             patterns=int(patterns.sum()),
