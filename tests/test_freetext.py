@@ -189,8 +189,11 @@ def test_no_person_names_in_neutral_product_notes(with_model: FreeTextAnalyzer) 
     assert "PERSON" not in result.mentions
 
 
-def test_pattern_only_finds_no_names(patterns: FreeTextAnalyzer) -> None:
-    assert "PERSON" not in patterns.analyze(PEOPLE).mentions
+def test_pattern_only_finds_common_full_names_only(patterns: FreeTextAnalyzer) -> None:
+    # Without a spaCy model, a common given name followed by a common surname is still a person.
+    assert patterns.analyze(["Called Maria Gonzalez about the renewal."]).mentions == {"PERSON": 1}
+    for text in ("Left a voicemail for Priya Natarajan.", "Maria called back, wants a quote for 40 seats."):
+        assert "PERSON" not in patterns.analyze([text]).mentions
 
 
 def test_significant_applies_ratio_count_and_standalone() -> None:
@@ -238,6 +241,16 @@ def test_auto_without_a_model_falls_back_with_one_notice(monkeypatch: pytest.Mon
     assert analyzer.notice is not None and "\n" not in analyzer.notice
     assert "pip install crmscan-no-such-model-a" in analyzer.notice
     assert analyzer.analyze(["Mail bob@example.com"]).mentions == {"EMAIL_ADDRESS": 1}
+
+
+def test_auto_model_that_fails_to_load_falls_back_when_needed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(nlp, "AUTO_MODELS", ("json",))  # importable, but not a spaCy pipeline
+    analyzer = FreeTextAnalyzer.create("auto")
+    assert analyzer.notice is None and analyzer.model == "json"  # nothing loaded yet
+    assert analyzer.analyze(["shipped, waiting on reply"]).model == "json"  # cleared: nothing loaded
+    result = analyzer.analyze(["Mail bob@example.com"])
+    assert result.mentions == {"EMAIL_ADDRESS": 1} and result.model is None
+    assert analyzer.model is None and "no spaCy English model found" in (analyzer.notice or "")
 
 
 def test_none_means_pattern_only_without_notice() -> None:

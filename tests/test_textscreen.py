@@ -103,7 +103,32 @@ def test_part_of_a_multi_word_term_is_not_enough(screen: TextScreen) -> None:
 )
 def test_possible_names_go_to_the_engine(screen: TextScreen, text: str) -> None:
     result = screen.screen([text])
-    assert result.needed.tolist() == [True] and result.names == 1
+    assert (result.needed | result.person).tolist() == [True] and result.names == 1
+
+
+def test_a_full_common_name_is_a_person_without_ner(screen: TextScreen) -> None:
+    texts = ["Called Maria Gonzalez about the renewal.", "MET JOHN SMITH TODAY", "April Zimmerman phoned"]
+    result = screen.screen(texts)
+    assert result.person.tolist() == [True, True, True] and not result.needed.any()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Called Priya Natarajan about the renewal.",  # not common names: NER decides
+        "Audit by Grant Thornton LLP next week.",  # an organisation word follows
+        "Maria called back.",  # a given name alone
+    ],
+)
+def test_other_names_still_go_to_ner(screen: TextScreen, text: str) -> None:
+    result = screen.screen([text])
+    assert result.person.tolist() == [False] and result.needed.tolist() == [True]
+
+
+def test_a_recurring_full_name_goes_to_ner(screen: TextScreen) -> None:
+    texts = [f"Ticket {i}: Morgan Stanley renewal call." for i in range(5)]
+    result = screen.screen(texts)
+    assert not result.person.any() and result.needed.all()
 
 
 @pytest.mark.parametrize(
@@ -204,8 +229,11 @@ def test_screen_never_hides_a_mention(screen: TextScreen, engine, parts: list[st
     engine_ready, health = engine._ready()
     doc = engine_ready.pipeline(text)
     found = engine._found(doc, engine_ready, health) - {"LOCATION"}
-    if found:
-        assert needed(screen, text) == [True], sorted(found)
+    result = screen.screen([text])
+    if found - {"PERSON"}:
+        assert result.needed.tolist() == [True], sorted(found)
+    elif found:
+        assert (result.needed | result.person).tolist() == [True]
 
 
 # -- spaCy and presidio are loaded only when a text needs them -----------------------------------------

@@ -237,7 +237,8 @@ class FreeTextAnalyzer:
 
         At most ``max_texts`` rows are analysed, drawn without replacement with ``seed``, so the same
         column always gives the same result. Texts the screen clears count as analysed, with nothing
-        found; only the others are read by presidio and spaCy.
+        found (or a person, for a full common name it recognised); only the others are read by presidio
+        and spaCy.
         """
         if self._screen is None:
             return TextAnalysis(0, {}, None)
@@ -256,16 +257,20 @@ class FreeTextAnalyzer:
             screen.names,
             "; name-like words are the column's recurring vocabulary" if screen.vocabulary_only else "",
         )
+        found: list[set[str]] = [{"PERSON"} if p else set() for p in screen.person.tolist()]
         needed = np.flatnonzero(screen.needed)
-        if not len(needed):
-            return TextAnalysis(analysed, {}, self.model)
-        engine, health = self._ready()
-        docs = engine.pipeline.pipe((sample[i] for i in needed), batch_size=BATCH_SIZE)
+        model = self.model
+        if len(needed):
+            engine, health = self._ready()
+            docs = engine.pipeline.pipe((sample[i] for i in needed), batch_size=BATCH_SIZE)
+            for i, doc in zip(needed.tolist(), docs, strict=True):
+                found[i] |= self._found(doc, engine, health)
+            model = engine.model
         mentions: dict[str, int] = {}
-        for doc, weight in zip(docs, picked_weights[needed].tolist(), strict=True):
-            for key in self._found(doc, engine, health):
+        for keys, weight in zip(found, picked_weights.tolist(), strict=True):
+            for key in keys:
                 mentions[key] = mentions.get(key, 0) + int(weight)
-        return TextAnalysis(analysed, dict(sorted(mentions.items())), engine.model)
+        return TextAnalysis(analysed, dict(sorted(mentions.items())), model)
 
     def _ready(self) -> tuple[_Engine, _HealthMatcher]:
         """The presidio engine and health matcher, built on first use (thread-safe)."""

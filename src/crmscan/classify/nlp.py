@@ -89,8 +89,9 @@ def blank_pipeline() -> Language:
 def no_model_notice() -> str:
     """Said once when ``--nlp-model auto`` finds no pipeline that loads."""
     return (
-        "free text: no spaCy English model found, so person names in notes are not detected "
-        f"(pip install {pip_name(AUTO_MODELS[0])}); e-mails, phones, ids and health terms still are"
+        "free text: no spaCy English model found, so person names in notes are found only when written "
+        f"as a common first and last name (pip install {pip_name(AUTO_MODELS[0])}); e-mails, phones, ids "
+        "and health terms are found as usual"
     )
 
 

@@ -13,14 +13,20 @@ look-ups (no spaCy) and sends a text on to the engine only when it has at least 
   filters accept one: not a role, product or team word, and not a lone word opening a sentence unless
   a verb people do follows it ("Maria called").
 
-The screen errs towards "yes": a text it lets through may still hold nothing. It makes one judgement
-of its own, on names, for the whole column: support notes repeat their product and plan names
-("Atlas Gateway", "Helix Sync") from note to note, while the people notes mention vary. A candidate
-name word that recurs in many of the column's sampled notes and is not a common given name or surname
-(``rules/dictionaries/person_names.yaml``) is the column's vocabulary, and a note whose only candidates
-are vocabulary is not sent to NER. Notes that name a few people over and over ("assigned to Maria")
-are still sent, because their names are in the dictionary; a rare surname repeated in many notes is
-not (a known limit).
+The screen errs towards "yes": a text it lets through may still hold nothing. It makes two judgements
+of its own, both on names, with the common given names and surnames of
+``rules/dictionaries/person_names.yaml``:
+
+* A common given name followed by a common surname ("Maria Gonzalez") is a person, without NER
+  (the small English model missed 12 of 40 such names in "Called <name> about the renewal." notes),
+  unless the pair recurs across the column's notes: then it may be a firm ("Morgan Stanley") and NER
+  decides.
+* Support notes repeat their product and plan names ("Atlas Gateway", "Helix Sync") from note to
+  note, while the people they mention vary. A candidate name word that recurs in many of the column's
+  sampled notes and is not a common name is the column's vocabulary, and a note whose only candidates
+  are vocabulary is not sent to NER. Notes that name a few people over and over ("assigned to Maria")
+  are still sent, because their names are common; a rare surname repeated in many notes is not (a
+  known limit).
 
 Only booleans leave this module; no text, word or match is kept or logged.
 """
@@ -30,7 +36,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -96,6 +102,9 @@ class Screen:
     """Per sampled text, whether the NLP engine must read it; counts of why, for the log."""
 
     needed: np.ndarray  # bool per text
+    #: bool per text: a full name of a common given name and surname ("Maria Gonzalez") found here;
+    #: such a text mentions a person without NER.
+    person: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     patterns: int = 0
     health: int = 0
     names: int = 0
@@ -106,10 +115,12 @@ class TextScreen:
     """Built once per rule set from its dictionaries; :meth:`screen` is called per column sample."""
 
     def __init__(self, dictionaries: dict[str, frozenset[str]], not_names: frozenset[str]) -> None:
-        self._not_names = not_names | NOT_NAME_WORDS | LEADING | _CALENDAR
-        self._known_names = dictionaries.get("given_names", frozenset()) | dictionaries.get(
-            "common_surnames", frozenset()
-        )
+        #: Words never part of a name; days and months only when alone ("April Zimmerman" is a name).
+        self._not_in_names = not_names | NOT_NAME_WORDS | LEADING
+        self._not_names = self._not_in_names | _CALENDAR
+        self._given = dictionaries.get("given_names", frozenset())
+        self._surnames = dictionaries.get("common_surnames", frozenset())
+        self._known_names = self._given | self._surnames
         single: set[str] = set()
         multi: dict[str, list[frozenset[str]]] = {}
         cjk: list[str] = []
@@ -131,14 +142,21 @@ class TextScreen:
         """Which of *texts* the engine must read (see the module docstring for the rules)."""
         patterns = np.fromiter((_PATTERN.search(t) is not None for t in texts), dtype=bool, count=len(texts))
         health = np.fromiter((self._mentions_health(t) for t in texts), dtype=bool, count=len(texts))
-        words = [self._name_words(t) for t in texts]
+        found = [self._name_words(t) for t in texts]
+        words = [w for w, _ in found]
         seen = Counter(w for ws in words for w in ws)
         floor = max(VOCABULARY_MIN_TEXTS, VOCABULARY_MIN_SHARE * len(texts))
         vocabulary = {w for w, n in seen.items() if n >= floor and w not in self._known_names}
         names = np.fromiter((bool(ws - vocabulary) for ws in words), dtype=bool, count=len(texts))
         vocabulary_only = bool(seen) and not names.any()
+        # A full name that recurs across the column may be a firm ("Morgan Stanley"): NER decides.
+        pairs = Counter(p for _, ps in found for p in ps)
+        person = np.fromiter(
+            (any(pairs[p] < floor for p in ps) for _, ps in found), dtype=bool, count=len(texts)
+        )
         return Screen(
-            needed=patterns | health | names,
+            needed=patterns | health | (names & ~person),
+            person=person,
             patterns=int(patterns.sum()),
             health=int(health.sum()),
             names=int(names.sum()),
@@ -158,18 +176,27 @@ class TextScreen:
             and any(t in text for t in self._health_cjk)
         )
 
-    def _name_words(self, text: str) -> set[str]:
-        """Lower-cased capitalised words of *text* that could belong to a name the NER filters keep."""
+    def _name_words(self, text: str) -> tuple[set[str], set[str]]:
+        """(lower-cased capitalised words that could belong to a name the NER filters keep, full names).
+
+        A full name is a common given name followed by a common surname, both capitalised, neither a
+        product, role or organisation word, and not followed by one ("Grant Thornton LLP").
+        """
         tokens = [(m.group(), m.start()) for m in _TOKEN.finditer(text)]
         found: set[str] = set()
+        pairs: set[str] = set()
         for i, (word, _) in enumerate(tokens):
             if not _capitalised(word):
                 continue
             lower = word.casefold()
+            after = tokens[i + 1][0] if i + 1 < len(tokens) else ""
+            if _capitalised(after) and lower in self._given and after.casefold() in self._surnames:
+                following = tokens[i + 2][0].casefold() if i + 2 < len(tokens) else ""
+                if not {lower, after.casefold(), following} & self._not_in_names:
+                    pairs.add(f"{lower} {after.casefold()}")
             if lower in self._not_names:
                 continue
             before = tokens[i - 1][0] if i else None
-            after = tokens[i + 1][0] if i + 1 < len(tokens) else ""
             if (len(word) == 1 or word.isupper()) and not (
                 _capitalised(after) or (before is not None and _capitalised(before))
             ):
@@ -179,7 +206,7 @@ class TextScreen:
             ):
                 continue  # "Knee pain on stairs", "Escalated to tier two"
             found.add(lower)
-        return found
+        return found, pairs
 
 
 def _capitalised(word: str) -> bool:
