@@ -14,6 +14,9 @@ The table has nine columns with realistic CRM names and a known sensitivity per 
 
 Output (git-ignored): ``benchmarks/data/crm_<N>.csv``, ``crm_<N>.parquet`` and
 ``crm_<N>.manifest.json`` (row count, ground truth, generator versions and the CSV's SHA-256).
+``--names-in-notes PCT`` writes ``crm_<N>_names<PCT>.*`` instead: that share of notes names the row's
+person ("Called Jane Doe about the Helix Sync.", "Jane asked for a callback ..."), so the note column
+is pii and a tool needs NER (or a name list) to say so.
 
 The content is a pure function of ``--rows`` and ``--seed`` for a given Faker version (Faker's
 locale data changes between releases, so the manifest records the version that made it).
@@ -22,6 +25,7 @@ Usage::
 
     .venv/bin/python benchmarks/make_table.py                # 2,000 rows
     .venv/bin/python benchmarks/make_table.py --rows 100000
+    .venv/bin/python benchmarks/make_table.py --names-in-notes 20
 """
 
 from __future__ import annotations
@@ -222,11 +226,30 @@ def make_note(rng: random.Random) -> str:
     return f"{opener} {closer}".strip()
 
 
-def make_frame(rows: int, seed: int = DEFAULT_SEED) -> pd.DataFrame:
-    """Build the reference table with ``rows`` rows, deterministically from ``seed``."""
+#: Notes that name the row's person, for the ``--names-in-notes`` variant: half with the full name,
+#: half with the first name only (which only NER can tell from a product word).
+_NAME_NOTES = (
+    "Called {full} about the {p}.",
+    "{first} asked for a callback about the {p}.",
+)
+
+
+def name_note(rng: random.Random, full_name: str) -> str:
+    """A support note that names a person: the full name or the first name, with a product."""
+    template = rng.choice(_NAME_NOTES)
+    return template.format(full=full_name, first=full_name.split()[0], p=rng.choice(_PRODUCTS))
+
+
+def make_frame(rows: int, seed: int = DEFAULT_SEED, names_in_notes: int = 0) -> pd.DataFrame:
+    """Build the reference table with ``rows`` rows, deterministically from ``seed``.
+
+    With *names_in_notes* (a percentage), that share of notes names the row's person instead; every
+    other cell is the same as in the plain table.
+    """
     fake = Faker("en_US")
     fake.seed_instance(seed)
     rng = random.Random(seed)
+    names_rng = random.Random(seed + 1)  # a stream of its own: the plain table's cells do not move
 
     data: dict[str, list[object]] = {c: [] for c in COLUMNS}
     for i in range(rows):
@@ -235,7 +258,10 @@ def make_frame(rows: int, seed: int = DEFAULT_SEED) -> pd.DataFrame:
         data["full_name"].append(f"{fake.first_name()} {fake.last_name()}")
         data["card_number"].append(make_card(rng))
         data["ssn"].append(make_ssn(rng))
-        data["note"].append(make_note(rng))
+        note = make_note(rng)
+        if names_in_notes and names_rng.random() * 100 < names_in_notes:
+            note = name_note(names_rng, str(data["full_name"][-1]))
+        data["note"].append(note)
         data["address"].append(
             f"{fake.street_address()}, {fake.city()}, {fake.state_abbr(include_territories=False)} "
             f"{fake.zipcode()}"
@@ -253,27 +279,37 @@ def make_frame(rows: int, seed: int = DEFAULT_SEED) -> pd.DataFrame:
     return frame
 
 
-def table_paths(rows: int, data_dir: Path = DATA_DIR) -> tuple[Path, Path, Path]:
-    """CSV, parquet and manifest paths for the table of ``rows`` rows."""
-    stem = data_dir / f"crm_{rows}"
-    return stem.with_suffix(".csv"), stem.with_suffix(".parquet"), stem.with_suffix(".manifest.json")
+def table_paths(rows: int, data_dir: Path = DATA_DIR, names_in_notes: int = 0) -> tuple[Path, Path, Path]:
+    """CSV, parquet and manifest paths for the table of ``rows`` rows (and its names variant)."""
+    stem = data_dir / (f"crm_{rows}" + (f"_names{names_in_notes}" if names_in_notes else ""))
+    return (
+        stem.with_name(stem.name + ".csv"),
+        stem.with_name(stem.name + ".parquet"),
+        stem.with_name(stem.name + ".manifest.json"),
+    )
 
 
-def write_table(rows: int, seed: int = DEFAULT_SEED, data_dir: Path = DATA_DIR) -> Path:
+def write_table(
+    rows: int, seed: int = DEFAULT_SEED, data_dir: Path = DATA_DIR, names_in_notes: int = 0
+) -> Path:
     """Write CSV, parquet and manifest for ``rows`` rows; return the CSV path."""
     import faker as faker_module
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    csv_path, parquet_path, manifest_path = table_paths(rows, data_dir)
-    frame = make_frame(rows, seed)
+    csv_path, parquet_path, manifest_path = table_paths(rows, data_dir, names_in_notes)
+    frame = make_frame(rows, seed, names_in_notes)
     # Amounts always carry two decimals in the CSV, as a CRM export writes money.
     frame.to_csv(csv_path, index=False, float_format="%.2f")
     frame.to_parquet(parquet_path, index=False)
+    truth, expected = dict(GROUND_TRUTH), dict(EXPECTED_ENTITY)
+    if names_in_notes:
+        truth["note"], expected["note"] = "pii", "person"
     manifest = {
         "rows": rows,
         "columns": list(COLUMNS),
-        "ground_truth": GROUND_TRUTH,
-        "expected_entity": EXPECTED_ENTITY,
+        "ground_truth": truth,
+        "expected_entity": expected,
+        "names_in_notes": names_in_notes,
         "seed": seed,
         "faker_version": faker_module.VERSION,
         "pandas_version": pd.__version__,
@@ -291,9 +327,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, action="append", help="row count (repeatable); default 2000")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--out-dir", type=Path, default=DATA_DIR)
+    parser.add_argument(
+        "--names-in-notes",
+        type=int,
+        default=0,
+        metavar="PCT",
+        help="percentage of notes that name the row's person (a variant that needs NER); default 0",
+    )
     args = parser.parse_args(argv)
+    if not 0 <= args.names_in_notes <= 100:
+        parser.error("--names-in-notes is a percentage, 0 to 100")
     for rows in args.rows or [2000]:
-        path = write_table(rows, args.seed, args.out_dir)
+        path = write_table(rows, args.seed, args.out_dir, args.names_in_notes)
         print(f"wrote {path} ({rows} rows) and its .parquet/.manifest.json")
     return 0
 

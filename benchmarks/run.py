@@ -50,14 +50,16 @@ MODES = ("inprocess", "command")
 # ------------------------------------------------------------------------------------------------
 
 
-def ensure_table(rows: int, regenerate: bool = False) -> tuple[Path, dict[str, Any]]:
+def ensure_table(rows: int, regenerate: bool = False, names_in_notes: int = 0) -> tuple[Path, dict[str, Any]]:
     """CSV path and manifest for ``rows`` rows, generating them with make_table.py if needed."""
-    csv_path = DATA_DIR / f"crm_{rows}.csv"
-    manifest_path = DATA_DIR / f"crm_{rows}.manifest.json"
+    stem = f"crm_{rows}" + (f"_names{names_in_notes}" if names_in_notes else "")
+    csv_path = DATA_DIR / f"{stem}.csv"
+    manifest_path = DATA_DIR / f"{stem}.manifest.json"
     if regenerate or not (csv_path.exists() and manifest_path.exists()):
         python = peers.PROJECT_PYTHON if peers.PROJECT_PYTHON.exists() else Path(sys.executable)
         print(f"generating {csv_path.name} with {python} ...", file=sys.stderr)
-        subprocess.run([str(python), str(BENCH_DIR / "make_table.py"), "--rows", str(rows)], check=True)
+        command = [str(python), str(BENCH_DIR / "make_table.py"), "--rows", str(rows)]
+        subprocess.run([*command, "--names-in-notes", str(names_in_notes)], check=True)
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     return csv_path, manifest
 
@@ -385,6 +387,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--repeat", type=int, default=1, help="take every measurement N times and report the median run"
     )
+    parser.add_argument(
+        "--names-in-notes",
+        type=int,
+        default=0,
+        metavar="PCT",
+        help="use the table variant where PCT %% of notes name a person (note becomes pii)",
+    )
     parser.add_argument("--json", type=Path, help="also write every result and the metadata here")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the table even if it exists")
     parser.add_argument(
@@ -417,7 +426,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
 
-    csv_path, manifest = ensure_table(args.rows, args.regenerate)
+    csv_path, manifest = ensure_table(args.rows, args.regenerate, args.names_in_notes)
     meta: dict[str, Any] = {
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "cpus": os.cpu_count(),
