@@ -47,6 +47,8 @@ FLOOR_RECALL = 0.80
 #: After the rule fixes those misses pointed to (glued names, coded values, table-scoped rules, value-alone
 #: secrets): pii 1.000 / 0.983, financial 1.000 / 1.000, health 1.000 / 1.000, special 1.000 / 1.000,
 #: credential 1.000 / 0.833 (civicrm_contact.hash is missed), exact primary category 0.993.
+#: Re-measured at the end of that day: pii recall 0.989 (fld_07's national-format phones are found),
+#: exact primary category 0.995; everything else unchanged.
 #: Raise a threshold when the rules improve; never lower one below the floor.
 THRESHOLDS: dict[str, tuple[float, float]] = {
     "pii": (0.97, 0.95),
