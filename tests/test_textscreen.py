@@ -117,6 +117,8 @@ def test_a_full_common_name_is_a_person_without_ner(screen: TextScreen) -> None:
     [
         "Called Priya Natarajan about the renewal.",  # not common names: NER decides
         "Audit by Grant Thornton LLP next week.",  # an organisation word follows
+        "Renewal with Grant Thornton International Ltd.",  # ... or ends the capitalised run
+        "Wire from Morgan Stanley & Co received.",
         "Maria called back.",  # a given name alone
     ],
 )

@@ -179,8 +179,9 @@ class TextScreen:
     def _name_words(self, text: str) -> tuple[set[str], set[str]]:
         """(lower-cased capitalised words that could belong to a name the NER filters keep, full names).
 
-        A full name is a common given name followed by a common surname, both capitalised, neither a
-        product, role or organisation word, and not followed by one ("Grant Thornton LLP").
+        A full name is a common given name followed by a common surname, both capitalised, in a run of
+        capitalised words with no product, role or organisation word in it or right after it ("Grant
+        Thornton International Ltd", "Morgan Stanley & Co" are not names).
         """
         tokens = [(m.group(), m.start()) for m in _TOKEN.finditer(text)]
         found: set[str] = set()
@@ -191,8 +192,13 @@ class TextScreen:
             lower = word.casefold()
             after = tokens[i + 1][0] if i + 1 < len(tokens) else ""
             if _capitalised(after) and lower in self._given and after.casefold() in self._surnames:
-                following = tokens[i + 2][0].casefold() if i + 2 < len(tokens) else ""
-                if not {lower, after.casefold(), following} & self._not_in_names:
+                # The whole capitalised run and the word after it: "Grant Thornton International
+                # Ltd" and "Morgan Stanley & Co" are firms.
+                end = i + 2
+                while end < len(tokens) and _capitalised(tokens[end][0]):
+                    end += 1
+                run = {t.casefold() for t, _ in tokens[i : end + 1]}
+                if not run & self._not_in_names and "&" not in run:
                     pairs.add(f"{lower} {after.casefold()}")
             if lower in self._not_names:
                 continue
