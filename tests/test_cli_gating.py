@@ -129,7 +129,12 @@ def test_baseline_suppresses_known_findings_and_reports_them(crm: Path, tmp_path
     assert f"suppressed by baseline {baseline.as_posix()}" in out.stderr
     doc = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
     assert doc["findings"] == []
-    assert {s["finding"]["rule_id"] for s in doc["baseline"]["suppressed"]} >= {"POL002", "POL004"}
+    suppressed_rules = {s["finding"]["rule_id"] for s in doc["baseline"]["suppressed"]}
+    assert suppressed_rules >= {"POL002", "POL004"}
+    # The risk summary describes the reported findings only: accepted risk findings leave it too.
+    assert any(rule.startswith("RSK") for rule in suppressed_rules)
+    assert doc["risk"]["findings"] == [] and doc["risk"]["top_risks"] == []
+    assert sum(doc["risk"]["overall"]["findings_by_level"].values()) == 0
     _validate_report(doc)
     sarif = json.loads((tmp_path / "r" / "report.sarif").read_text(encoding="utf-8"))
     assert all(r.get("suppressions") for r in sarif["runs"][0]["results"])

@@ -66,8 +66,13 @@ def assess(
     console: Console | None = None,
     policies: PolicySet | None = None,
     apply_policies: bool = True,
+    baseline: Baseline | None = None,
 ) -> ScanResult:
-    """Scan, run the risk engine and the policies; every finding that can has its file and line."""
+    """Scan, run the risk engine and the policies; every finding that can has its file and line.
+
+    Findings the *baseline* accepts stay in ``findings`` (for the caller to list as suppressed) but are
+    kept out of the risk summary, so its levels and counts match the reported findings.
+    """
     import inspect
 
     from crmscan.classify.engine import Classifier
@@ -135,7 +140,8 @@ def assess(
             progress.stop()
     if classifier.notice and not opts.quiet:
         console.print(f"[yellow]{classifier.notice}[/yellow]")
-    assess_risk(result, opts.jurisdictions)
+    accepted = None if baseline is None else (lambda f: baseline.get(f.fingerprint) is not None)
+    assess_risk(result, opts.jurisdictions, suppressed=accepted)
     result.findings = [
         f if f.location is not None else _locate(f, locations, result) for f in result.findings
     ]
@@ -171,7 +177,7 @@ def execute(opts: ScanOptions, console: Console | None = None) -> dict[str, Any]
 
     console = console or Console(stderr=True)
     policies, baseline = load_gating(opts)
-    result = assess(opts, console, policies, apply_policies=gating_requested(opts))
+    result = assess(opts, console, policies, apply_policies=gating_requested(opts), baseline=baseline)
     suppressed: list[Any] = []
     if baseline is not None:
         result.findings, suppressed = split(result.findings, baseline)

@@ -12,10 +12,11 @@ and :mod:`~crmscan.risk.scoring` (0-100 score and level per column and reader) â
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from crmscan.model import ScanResult
+from crmscan.model import Finding, ScanResult
 from crmscan.risk.context import column_views
 from crmscan.risk.factors import Factor
 from crmscan.risk.findings import FindingContext, run_families
@@ -53,7 +54,12 @@ def load_risk_data() -> RiskData:
     return RiskData(load_weights(entities=entities), regulations, load_rulebook(regulations), load_costs())
 
 
-def assess(result: ScanResult, jurisdictions: tuple[str, ...], data: RiskData | None = None) -> None:
+def assess(
+    result: ScanResult,
+    jurisdictions: tuple[str, ...],
+    data: RiskData | None = None,
+    suppressed: Callable[[Finding], bool] | None = None,
+) -> None:
     """Fill ``result.findings`` and ``result.risk`` for the selected jurisdictions.
 
     Findings of earlier runs of this engine are replaced (so assessing twice does not duplicate them);
@@ -64,6 +70,9 @@ def assess(result: ScanResult, jurisdictions: tuple[str, ...], data: RiskData | 
         jurisdictions: laws to cite (``gdpr``, ``ccpa``, ``pipl``, ``lgpd``, ``hipaa``, ``pci``,
             ``glba``); findings stay, their citations are filtered. Empty means all.
         data: the rule files, for tests that use their own; defaults to the built-in ones.
+        suppressed: findings a baseline has accepted. They stay in ``result.findings`` (the caller
+            lists them as suppressed) but are left out of ``result.risk``: its findings list, levels
+            and counts describe what the report reports.
     """
     data = data or load_risk_data()
     chosen = tuple(j for j in JURISDICTIONS if j in jurisdictions) or JURISDICTIONS
@@ -74,7 +83,8 @@ def assess(result: ScanResult, jurisdictions: tuple[str, ...], data: RiskData | 
     pairs = run_families(ctx)
     ours = {r.id for r in data.rules.rules}
     result.findings = [f for f in result.findings if f.rule_id not in ours] + [f for f, _ in pairs]
+    reported = [p for p in pairs if suppressed is None or not suppressed(p[0])]
     result.risk = risk_document(
-        result, scores, pairs, data.weights, data.rules, data.regulations,
+        result, scores, reported, data.weights, data.rules, data.regulations,
         impact(views, data.costs, chosen), chosen,
     )  # fmt: skip
