@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from crmscan.errors import RuleError
 
-#: libyaml's parser when PyYAML was built with it (ten times faster than the pure-Python one; every
+#: libyaml's parser when PyYAML was built with it (several times faster than the pure-Python one; every
 #: command reads all rule packs, so this is start-up time), else the pure-Python one.
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
